@@ -1,0 +1,20 @@
+"""The registry of paper figures: which experiments (run artefacts) each figure is drawn from.
+
+The Snakemake rules, the CLI, the plots and the claim checks all read this one table.
+"""
+
+from __future__ import annotations
+
+# figure name (figures/<name>.pdf) -> (paper anchor, experiments it needs)
+FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "intro": ("#motivation (Figure 1)", ("intro",)),
+    "basic_results": ("#demonstrating-basic-results (F4)", ("basic_linear", "basic_relu")),
+    "basic_results_large": ("#demonstrating-basic-results (F5)", ("basic_large_linear", "basic_large_relu")),
+}
+
+
+def experiments_for(figure: str) -> tuple[str, ...]:
+    """Experiment names that ``figure`` needs."""
+    if figure not in FIGURES:
+        raise ValueError(f"figure must be one of {tuple(FIGURES)}; got {figure!r}")
+    return FIGURES[figure][1]

@@ -1,0 +1,151 @@
+"""Run artefacts: ``weights.safetensors`` (every tensor) + ``meta.json`` (config, seeds, versions).
+
+A run directory holds one batched training run. Files are written atomically (temporary
+file, then ``os.replace``), so a crash never leaves a half-written artefact behind.
+
+>>> run = tms.load_run("results/runs/intro")
+>>> run.W.shape            # [inst, n, m]
+>>> run.best().density     # best replica per sweep point, judged on the evaluation loss
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+
+WEIGHTS, META = "weights.safetensors", "meta.json"
+SHARED_TENSORS = {"loss_steps"}  # every other tensor has the instance axis first
+
+
+def versions() -> dict[str, str]:
+    """Versions of the software that produced an artefact."""
+    out = {"python": platform.python_version()}
+    for pkg in ("tms", "torch", "numpy", "safetensors"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+def atomic_write(path: str | Path, write) -> None:
+    """Call ``write(tmp_path)`` then move the result to ``path`` in one step."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: str | Path, obj) -> None:
+    def write(tmp):
+        with open(tmp, "w") as f:
+            json.dump(obj, f, indent=1, default=_jsonable)
+            f.write("\n")
+
+    atomic_write(path, write)
+
+
+def _jsonable(obj):
+    if isinstance(obj, (np.generic,)):
+        return obj.item()
+    if isinstance(obj, (np.ndarray, torch.Tensor)):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def save_run(directory: str | Path, tensors: dict[str, torch.Tensor], meta: dict) -> None:
+    """Write a run: tensors to safetensors, ``meta`` plus versions to JSON."""
+    directory = Path(directory)
+    meta = {**meta, "versions": versions()}
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    atomic_write(directory / WEIGHTS, lambda tmp: save_file(tensors, tmp, metadata={"format": "pt"}))
+    write_json(directory / META, meta)
+
+
+@dataclass
+class Run:
+    """A loaded run. ``tensors`` are instance-first; ``meta['instances']`` lists sweep values."""
+
+    tensors: dict[str, torch.Tensor]
+    meta: dict
+
+    def __getitem__(self, name: str) -> torch.Tensor:
+        return self.tensors[name]
+
+    @property
+    def W(self) -> torch.Tensor:
+        """``[inst, n, m]``."""
+        return self.tensors["W"]
+
+    @property
+    def b(self) -> torch.Tensor:
+        """``[inst, n]``."""
+        return self.tensors["b"]
+
+    @property
+    def eval_loss(self) -> torch.Tensor:
+        return self.tensors["eval_loss"]
+
+    @property
+    def spec(self) -> dict:
+        return self.meta["experiment"]
+
+    def values(self, key: str) -> list:
+        """Per-instance sweep value ``key`` (e.g. ``"density"``, ``"point"``, ``"replica"``)."""
+        return self.meta["instances"][key]
+
+    @property
+    def density(self) -> list[float]:
+        return self.values("density")
+
+    def subset(self, index) -> "Run":
+        """The run restricted to instances ``index`` (a list of ints), in that order."""
+        index = list(index)
+        idx = torch.tensor(index, dtype=torch.long)
+        tensors = {k: v if k in SHARED_TENSORS else v[idx] for k, v in self.tensors.items()}
+        instances = {k: [v[i] for i in index] for k, v in self.meta["instances"].items()}
+        return Run(tensors, {**self.meta, "instances": instances})
+
+    def best(self) -> "Run":
+        """One instance per sweep point: the replica with the lowest evaluation loss."""
+        points = self.values("point")
+        loss = self.eval_loss.tolist()
+        best: dict[int, int] = {}
+        for k, p in enumerate(points):
+            if p not in best or loss[k] < loss[best[p]]:
+                best[p] = k
+        return self.subset(best[p] for p in sorted(best))
+
+    def at(self, key: str, value: float, rel: float = 1e-6) -> int:
+        """Index of the (first) instance whose sweep value ``key`` equals ``value``."""
+        for k, v in enumerate(self.values(key)):
+            if abs(v - value) <= rel * max(abs(value), 1e-12):
+                return k
+        raise KeyError(f"no instance with {key} = {value}; have {sorted(set(self.values(key)))}")
+
+
+def load_run(path: str | Path) -> Run:
+    """Load a run directory (or its ``weights.safetensors`` / ``meta.json``)."""
+    path = Path(path)
+    if path.is_file():
+        path = path.parent
+    if not (path / WEIGHTS).exists() or not (path / META).exists():
+        raise FileNotFoundError(f"{path} is not a run directory: need {WEIGHTS} and {META}")
+    with open(path / META) as f:
+        meta = json.load(f)
+    return Run(load_file(path / WEIGHTS), meta)

@@ -1,0 +1,111 @@
+"""Toy models (paper §0 table "Models"), batched over independent instances.
+
+Weight layout, used everywhere in the package:
+
+* ``W``: ``[inst, n, m]``; row ``W[k, i]`` is feature i's embedding W_i in the hidden space of
+  instance k. (The paper writes W as m×n with columns W_i; ours is its per-instance transpose,
+  so the paper's WᵀW is ``W @ W.transpose(-1, -2)``.)
+* ``b``: ``[inst, n]`` output bias.
+
+Every model gives its forward pass (used with autograd as the reference) and a closed-form
+loss and gradient (the fast path of the trainer). Both compute, per instance,
+``L = reduce_{batch, feature} I_f (x_f - x'_f)^2`` where ``reduce`` is a mean over batch and
+features (``"mean"``, the authors' notebook) or a mean over batch and a sum over features
+(``"sum"``, the paper's formula). Instances are independent: their losses are summed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+LOSS_REDUCTIONS = ("mean", "sum")
+INITS = ("xavier_normal", "notebook")
+
+
+def init_weight(inst: int, n: int, m: int, init: str, generator: torch.Generator | None) -> torch.Tensor:
+    """Initial W of shape ``[inst, n, m]``.
+
+    ``xavier_normal``: each instance's n×m matrix gets std sqrt(2 / (n + m)), independent of
+    the number of instances. ``notebook``: ``torch.nn.init.xavier_normal_`` on the whole 3-D
+    tensor as the authors' notebook does, whose scale depends on ``inst`` (FIGURES.md §0 pitfall).
+    """
+    if init == "xavier_normal":
+        std = math.sqrt(2.0 / (n + m))
+    elif init == "notebook":
+        std = math.sqrt(2.0 / (n * m + inst * m))
+    else:
+        raise ValueError(f"init must be one of {INITS}; got {init!r}")
+    return torch.randn(inst, n, m, generator=generator) * std
+
+
+def _loss_scale(batch: int, n: int, reduction: str) -> float:
+    if reduction == "mean":
+        return 1.0 / (batch * n)
+    if reduction == "sum":
+        return 1.0 / batch
+    raise ValueError(f"loss_reduction must be one of {LOSS_REDUCTIONS}; got {reduction!r}")
+
+
+def weighted_mse(y: torch.Tensor, target: torch.Tensor, importance: torch.Tensor, reduction: str) -> torch.Tensor:
+    """Per-instance loss ``[inst]`` for ``y, target: [inst, batch, n]``, ``importance: [inst, n]``."""
+    scale = _loss_scale(y.shape[1], y.shape[2], reduction)
+    return ((y - target).square() * importance[:, None, :]).sum((1, 2)) * scale
+
+
+class ReLUOutput:
+    """x' = ReLU(WᵀW x + b) (``relu=True``) or the linear model x' = WᵀW x + b."""
+
+    param_names = ("W", "b")
+
+    def __init__(self, relu: bool = True):
+        self.relu = relu
+        self.name = "relu_output" if relu else "linear"
+
+    def init_params(self, inst: int, n: int, m: int, init: str, generator=None) -> dict[str, torch.Tensor]:
+        return {"W": init_weight(inst, n, m, init, generator), "b": torch.zeros(inst, n)}
+
+    def forward(self, params: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+        """``x: [inst, batch, n]`` -> ``x': [inst, batch, n]``."""
+        W, b = params["W"], params["b"]
+        out = torch.baddbmm(b[:, None, :], torch.bmm(x, W), W.transpose(1, 2))
+        return torch.relu(out) if self.relu else out
+
+    def target(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    def loss_and_grads(self, params, x, importance, reduction="mean"):
+        """Closed-form per-instance loss ``[inst]`` and gradients of the summed loss.
+
+        With h = xW, out = hWᵀ + b and g = dL/d(out) (zero where the ReLU is off):
+        dL/db = Σ_batch g and dL/dW = xᵀ(gW) + gᵀh, which costs three bmm's
+        instead of forming the n×n matrix xᵀg.
+        """
+        W, b = params["W"], params["b"]
+        h = torch.bmm(x, W)
+        out = torch.baddbmm(b[:, None, :], h, W.transpose(1, 2))
+        if self.relu:
+            off = out <= 0  # torch's ReLU derivative is 0 at 0 as well
+            out.clamp_(min=0)
+        diff = out.sub_(x)  # x' - x, computed in place
+        scale = _loss_scale(x.shape[1], x.shape[2], reduction)
+        weighted = diff * importance[:, None, :]
+        loss = (weighted * diff).sum((1, 2)) * scale
+        g = weighted.mul_(2 * scale)
+        if self.relu:
+            g.masked_fill_(off, 0.0)
+        grad_b = g.sum(1)
+        grad_W = torch.bmm(x.transpose(1, 2), torch.bmm(g, W))
+        grad_W.baddbmm_(g.transpose(1, 2), h)
+        return loss, {"W": grad_W, "b": grad_b}
+
+
+MODELS = {"relu_output": lambda: ReLUOutput(relu=True), "linear": lambda: ReLUOutput(relu=False)}
+
+
+def make_model(name: str):
+    """The model called ``name`` (one of ``MODELS``)."""
+    if name not in MODELS:
+        raise ValueError(f"model must be one of {tuple(MODELS)}; got {name!r}")
+    return MODELS[name]()

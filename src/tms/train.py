@@ -1,0 +1,194 @@
+"""The shared trainer: one call trains a batch of independent model instances.
+
+Defaults are the authors' notebook recipe (FIGURES.md §0): AdamW (lr 1e-3, weight decay 0.01),
+batch 1024 fresh samples per step, 10,000 steps, constant learning rate, xavier-normal init,
+b = 0, loss = per-instance mean over batch and features, summed over instances.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import torch
+from tqdm.auto import tqdm
+
+from tms.data import SparseFeatures
+from tms.models import INITS, LOSS_REDUCTIONS
+
+OPTIMIZERS = ("adamw", "adam")
+SCHEDULES = ("constant", "cosine", "linear")
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised when a loss becomes NaN or infinite; nothing is written."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything about *how* a model is trained; recorded with every run."""
+
+    steps: int = 10_000
+    batch_size: int = 1024
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    optimizer: str = "adamw"
+    schedule: str = "constant"
+    init: str = "xavier_normal"
+    loss_reduction: str = "mean"
+    eval_samples: int = 100_000
+    log_every: int = 100
+
+    def __post_init__(self):
+        for name, allowed in (
+            ("optimizer", OPTIMIZERS),
+            ("schedule", SCHEDULES),
+            ("init", INITS),
+            ("loss_reduction", LOSS_REDUCTIONS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"recipe.{name} must be one of {allowed}; got {getattr(self, name)!r}")
+        for name in ("steps", "batch_size", "eval_samples", "log_every"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"recipe.{name} must be a positive integer; got {getattr(self, name)!r}")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            raise ValueError(f"recipe.lr must be a positive number; got {self.lr!r}")
+        if not self.weight_decay >= 0:
+            raise ValueError(f"recipe.weight_decay must be >= 0; got {self.weight_decay!r}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def lr_at(self, step: int) -> float:
+        """Learning rate at 0-based ``step``: constant, cosine or linear decay to 0."""
+        frac = step / self.steps
+        if self.schedule == "cosine":
+            return self.lr * 0.5 * (1 + math.cos(math.pi * frac))
+        if self.schedule == "linear":
+            return self.lr * (1 - frac)
+        return self.lr
+
+
+@dataclass
+class TrainResult:
+    """Trained parameters and losses, all instance-first.
+
+    ``loss_curve``: ``[inst, records]`` training-batch loss at steps ``loss_steps``;
+    ``eval_loss``: ``[inst]`` loss on a fresh sample of ``recipe.eval_samples``.
+    """
+
+    params: dict[str, torch.Tensor]
+    loss_steps: list[int]
+    loss_curve: torch.Tensor
+    eval_loss: torch.Tensor
+
+
+def resolve_device(device: str) -> torch.device:
+    """``"auto"`` picks CUDA when available; ``"cuda"`` without a GPU is an error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be one of ('auto', 'cpu', 'cuda'); got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was requested but torch sees no CUDA GPU")
+    return torch.device(device)
+
+
+def _make_optimizer(params: list[torch.Tensor], recipe: Recipe):
+    fused = {"fused": True}
+    if recipe.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay, **fused)
+    # Adam adds weight decay to the gradient (L2), AdamW decouples it; both are torch's own.
+    return torch.optim.Adam(params, lr=recipe.lr, weight_decay=recipe.weight_decay, **fused)
+
+
+@torch.no_grad()
+def evaluate(model, params, features: SparseFeatures, importance, recipe: Recipe, generator, chunk: int = 10_000):
+    """Per-instance loss ``[inst]`` on ``recipe.eval_samples`` fresh samples, in chunks."""
+    total = torch.zeros(importance.shape[0], dtype=torch.float64, device=importance.device)
+    done = 0
+    while done < recipe.eval_samples:
+        size = min(chunk, recipe.eval_samples - done)
+        x = features.sample(size, generator)
+        loss, _ = model.loss_and_grads(params, x, importance, recipe.loss_reduction)
+        total += loss.double() * size
+        done += size
+    return (total / recipe.eval_samples).float()
+
+
+def _check_finite(loss: torch.Tensor, step: int) -> None:
+    if not bool(torch.isfinite(loss).all()):
+        bad = torch.nonzero(~torch.isfinite(loss)).flatten().tolist()
+        raise TrainingDiverged(
+            f"training diverged at step {step}: loss is NaN/inf for instances {bad[:10]}"
+            f"{' ...' if len(bad) > 10 else ''}; lower recipe.lr or check the inputs"
+        )
+
+
+def train(
+    model,
+    features: SparseFeatures,
+    importance: torch.Tensor,
+    n_hidden: int,
+    recipe: Recipe = Recipe(),
+    seed: int = 0,
+    device: str = "cpu",
+    params: dict[str, torch.Tensor] | None = None,
+    progress: bool = False,
+) -> TrainResult:
+    """Train ``inst`` independent instances of ``model`` jointly.
+
+    Args:
+        model: a model from ``tms.models`` (closed-form ``loss_and_grads``).
+        features: data source with ``density`` ``[inst, n]``.
+        importance: ``[inst, n]`` per-feature weights of the squared error.
+        n_hidden: m, the hidden dimension.
+        seed: seeds the init, the training stream and (seed + 1) the evaluation sample.
+        params: initial parameters (default: drawn from ``recipe.init``).
+
+    Returns a ``TrainResult``; raises ``TrainingDiverged`` if any loss turns NaN/inf.
+    """
+    inst, n = features.shape
+    if importance.shape != (inst, n):
+        raise ValueError(f"importance must have shape {(inst, n)}; got {tuple(importance.shape)}")
+    if not (isinstance(n_hidden, int) and n_hidden >= 1):
+        raise ValueError(f"n_hidden must be a positive integer; got {n_hidden!r}")
+    dev = resolve_device(device)
+    gen = torch.Generator().manual_seed(seed)
+    if params is None:
+        params = model.init_params(inst, n, n_hidden, recipe.init, gen)
+    params = {k: v.detach().to(dev, torch.float32).clone().requires_grad_(True) for k, v in params.items()}
+    data_gen = torch.Generator(device=dev).manual_seed(seed)
+    features, importance = features.to(dev), importance.to(dev, torch.float32)
+    opt = _make_optimizer(list(params.values()), recipe)
+
+    loss_steps, curve = [], []
+    for step in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
+        if recipe.schedule != "constant":
+            for group in opt.param_groups:
+                group["lr"] = recipe.lr_at(step)
+        x = features.sample(recipe.batch_size, data_gen)
+        with torch.no_grad():
+            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction)
+        for name, p in params.items():
+            p.grad = grads[name]
+        opt.step()
+        if step % recipe.log_every == 0 or step == recipe.steps - 1:
+            _check_finite(loss, step)
+            loss_steps.append(step)
+            curve.append(loss.detach())
+
+    final = {k: v.detach() for k, v in params.items()}
+    for name, v in final.items():
+        if not bool(torch.isfinite(v).all()):
+            raise TrainingDiverged(f"parameter {name} is NaN/inf after training")
+    eval_gen = torch.Generator(device=dev).manual_seed(seed + 1)
+    eval_loss = evaluate(model, final, features, importance, recipe, eval_gen)
+    _check_finite(eval_loss, recipe.steps)
+    return TrainResult(
+        params={k: v.cpu() for k, v in final.items()},
+        loss_steps=loss_steps,
+        loss_curve=torch.stack(curve, dim=1).cpu(),
+        eval_loss=eval_loss.cpu(),
+    )
