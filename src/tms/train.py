@@ -84,6 +84,14 @@ class TrainResult:
     eval_loss: torch.Tensor
 
 
+STREAMS = {"init": 1, "data": 2, "eval": 3}
+
+
+def stream_generator(seed: int, stream: str, device="cpu") -> torch.Generator:
+    """A generator for one use of ``seed``; streams get distinct seeds so they never share numbers."""
+    return torch.Generator(device=device).manual_seed(seed + (STREAMS[stream] << 40))
+
+
 def resolve_device(device: str) -> torch.device:
     """``"auto"`` picks CUDA when available; ``"cuda"`` without a GPU is an error."""
     if device == "auto":
@@ -126,6 +134,24 @@ def _check_finite(loss: torch.Tensor, step: int) -> None:
         )
 
 
+def make_step(model, params, opt, features, importance, recipe: Recipe, generator):
+    """The training step ``step(i) -> loss [inst]``: sample a batch, closed-form gradients, optimizer step."""
+
+    def step(i: int) -> torch.Tensor:
+        if recipe.schedule != "constant":
+            for group in opt.param_groups:
+                group["lr"] = recipe.lr_at(i)
+        x = features.sample(recipe.batch_size, generator)
+        with torch.no_grad():
+            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction)
+        for name, p in params.items():
+            p.grad = grads[name]
+        opt.step()
+        return loss
+
+    return step
+
+
 def train(
     model,
     features: SparseFeatures,
@@ -144,7 +170,7 @@ def train(
         features: data source with ``density`` ``[inst, n]``.
         importance: ``[inst, n]`` per-feature weights of the squared error.
         n_hidden: m, the hidden dimension.
-        seed: seeds the init, the training stream and (seed + 1) the evaluation sample.
+        seed: seeds three independent streams: init, training data, evaluation sample.
         params: initial parameters (default: drawn from ``recipe.init``).
 
     Returns a ``TrainResult``; raises ``TrainingDiverged`` if any loss turns NaN/inf.
@@ -155,35 +181,27 @@ def train(
     if not (isinstance(n_hidden, int) and n_hidden >= 1):
         raise ValueError(f"n_hidden must be a positive integer; got {n_hidden!r}")
     dev = resolve_device(device)
-    gen = torch.Generator().manual_seed(seed)
     if params is None:
-        params = model.init_params(inst, n, n_hidden, recipe.init, gen)
+        params = model.init_params(inst, n, n_hidden, recipe.init, stream_generator(seed, "init"))
     params = {k: v.detach().to(dev, torch.float32).clone().requires_grad_(True) for k, v in params.items()}
-    data_gen = torch.Generator(device=dev).manual_seed(seed)
+    data_gen = stream_generator(seed, "data", dev)
     features, importance = features.to(dev), importance.to(dev, torch.float32)
     opt = _make_optimizer(list(params.values()), recipe)
+    step = make_step(model, params, opt, features, importance, recipe, data_gen)
 
     loss_steps, curve = [], []
-    for step in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
-        if recipe.schedule != "constant":
-            for group in opt.param_groups:
-                group["lr"] = recipe.lr_at(step)
-        x = features.sample(recipe.batch_size, data_gen)
-        with torch.no_grad():
-            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction)
-        for name, p in params.items():
-            p.grad = grads[name]
-        opt.step()
-        if step % recipe.log_every == 0 or step == recipe.steps - 1:
-            _check_finite(loss, step)
-            loss_steps.append(step)
-            curve.append(loss.detach())
+    for i in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
+        loss = step(i)
+        if i % recipe.log_every == 0 or i == recipe.steps - 1:
+            _check_finite(loss, i)
+            loss_steps.append(i)
+            curve.append(loss)
 
     final = {k: v.detach() for k, v in params.items()}
     for name, v in final.items():
         if not bool(torch.isfinite(v).all()):
             raise TrainingDiverged(f"parameter {name} is NaN/inf after training")
-    eval_gen = torch.Generator(device=dev).manual_seed(seed + 1)
+    eval_gen = stream_generator(seed, "eval", dev)
     eval_loss = evaluate(model, final, features, importance, recipe, eval_gen)
     _check_finite(eval_loss, recipe.steps)
     return TrainResult(

@@ -1,0 +1,97 @@
+"""``tms bench``: ms per training step of our trainer against the reference loop, side by side.
+
+Both run in the same process on the same machine, interleaved repeat by repeat, so a noisy
+machine slows both alike; we report medians and the ratio (reference / ours). Sizes are
+n × m × instances at batch 1024 (DESIGN.md "Performance").
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import time
+
+import torch
+
+from tms.data import SparseFeatures
+from tms.models import make_model
+from tms.reference import ReferenceModel, reference_step
+from tms.train import Recipe, _make_optimizer, make_step
+
+DEFAULT_CONFIGS = ("200x20x20", "10x5x1000", "5x2x10", "100x20x20")
+DENSITY = 0.1  # mid-sparse: neither path gets an easy all-zero or all-dense batch
+
+
+def parse_config(text: str) -> tuple[int, int, int]:
+    try:
+        n, m, inst = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"benchmark config must look like NxMxINSTANCES (e.g. 200x20x20); got {text!r}") from None
+    return n, m, inst
+
+
+def _time(step, steps: int) -> float:
+    start = time.perf_counter()
+    for i in range(steps):
+        step(i)
+    return (time.perf_counter() - start) / steps * 1e3
+
+
+def reference_stepper(n: int, m: int, inst: int, batch: int):
+    model = ReferenceModel(inst, n, m)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    density, importance = torch.full((inst, n), DENSITY), torch.ones(inst, n)
+    gen = torch.Generator().manual_seed(0)
+    return lambda i: reference_step(model, opt, density, importance, batch, gen)
+
+
+def tms_stepper(n: int, m: int, inst: int, batch: int):
+    recipe = Recipe(batch_size=batch)
+    model = make_model("relu_output")
+    params = {k: v.requires_grad_(True) for k, v in model.init_params(inst, n, m, recipe.init).items()}
+    opt = _make_optimizer(list(params.values()), recipe)
+    features = SparseFeatures(torch.full((inst, n), DENSITY))
+    return make_step(model, params, opt, features, torch.ones(inst, n), recipe, torch.Generator().manual_seed(0))
+
+
+def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, batch: int = 1024) -> dict:
+    """Median ms/step of both implementations (after a warm-up) and their ratio."""
+    steppers = {"reference": reference_stepper(n, m, inst, batch), "tms": tms_stepper(n, m, inst, batch)}
+    for step in steppers.values():
+        _time(step, 3)
+    times = {k: [] for k in steppers}
+    for _ in range(repeats):
+        for name, step in steppers.items():
+            times[name].append(_time(step, steps))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "config": f"{n}x{m}x{inst}",
+        "batch": batch,
+        "reference_ms": round(med["reference"], 3),
+        "tms_ms": round(med["tms"], 3),
+        "ratio": round(med["reference"] / med["tms"], 2),
+        "repeats": repeats,
+        "steps_per_repeat": steps,
+    }
+
+
+def main(args) -> int:
+    configs = args.configs or DEFAULT_CONFIGS
+    rows = []
+    for text in configs:
+        row = bench_config(*parse_config(text), repeats=args.repeats, steps=args.steps)
+        rows.append(row)
+        if not args.json:
+            print(f"{row['config']:>12}  reference {row['reference_ms']:8.2f} ms  tms {row['tms_ms']:8.2f} ms  ×{row['ratio']:.2f}", flush=True)
+    report = {
+        "machine": {"platform": platform.platform(), "threads": torch.get_num_threads(), "torch": torch.__version__},
+        "results": rows,
+    }
+    if args.json:
+        print(json.dumps(report, indent=1))
+    if args.out:
+        from tms.io import write_json
+
+        write_json(args.out, report)
+    return 0

@@ -1,0 +1,143 @@
+"""Replication claims: what the paper states, what our runs measure, and whether it held.
+
+Each claim is a function registered with ``@claim(...)`` in the module of its figure. It receives
+the figure's runs (``{experiment: Run}``) and returns a ``Measured``: the value(s) it measured
+and whether the paper's statement held within the claim's stated tolerance. Tolerances are
+fixed from the paper's wording before looking at a run, and each carries a one-line reason.
+
+Status: ``held`` / ``not held`` / ``not measured`` (the runs it needs are missing).
+``required`` claims are the ones CI insists on: a required claim that stops holding fails CI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from tms.figures import FIGURES, experiments_for
+from tms.io import write_json
+
+STATUSES = ("held", "not held", "not measured")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What a check measured: ``value`` (JSON-able) and whether the claim ``held``."""
+
+    value: object
+    held: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    figure: str
+    anchor: str
+    statement: str
+    expected: str
+    tolerance: str
+    required: bool
+    measure: Callable[[dict], Measured]
+
+
+REGISTRY: dict[str, Claim] = {}
+
+
+def claim(id: str, figure: str, anchor: str, statement: str, expected: str, tolerance: str, required: bool = True):
+    """Register the decorated ``measure(runs) -> Measured`` as claim ``id``."""
+    if figure not in FIGURES:
+        raise ValueError(f"claim {id}: figure must be one of {tuple(FIGURES)}; got {figure!r}")
+
+    def register(measure):
+        if id in REGISTRY:
+            raise ValueError(f"claim {id} registered twice")
+        REGISTRY[id] = Claim(id, figure, anchor, statement, expected, tolerance, required, measure)
+        return measure
+
+    return register
+
+
+def claims_for(figure: str) -> list[Claim]:
+    experiments_for(figure)  # validates the name
+    return [c for c in REGISTRY.values() if c.figure == figure]
+
+
+def check_figure(figure: str, runs: dict) -> list[dict]:
+    """Measure every claim of ``figure`` on ``runs`` (``{experiment: Run}``); one dict per claim."""
+    missing = [e for e in experiments_for(figure) if e not in runs]
+    results = []
+    for c in claims_for(figure):
+        row = {
+            "id": c.id,
+            "figure": c.figure,
+            "anchor": c.anchor,
+            "statement": c.statement,
+            "expected": c.expected,
+            "tolerance": c.tolerance,
+            "required": c.required,
+        }
+        if missing:
+            row.update(measured=None, status="not measured", note=f"missing runs: {missing}")
+        else:
+            m = c.measure(runs)
+            row.update(measured=m.value, status="held" if m.held else "not held", note=m.note)
+        results.append(row)
+    return results
+
+
+def required_failures(results: list[dict]) -> list[dict]:
+    """The required claims that did not hold (CI fails on any)."""
+    return [r for r in results if r["required"] and r["status"] != "held"]
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    return str(value)
+
+
+def to_markdown(results: list[dict]) -> str:
+    """The replication table as Markdown."""
+    counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+    lines = [
+        "# Replication table",
+        "",
+        f"{counts['held']} held, {counts['not held']} not held, {counts['not measured']} not measured "
+        f"({len(results)} claims). Required claims are marked with *.",
+        "",
+        "| claim | figure | paper says | expected | measured | tolerance | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        cells = [
+            r["id"] + ("*" if r["required"] else ""),
+            f"{r['figure']} ({r['anchor']})",
+            r["statement"],
+            r["expected"],
+            _fmt(r["measured"]) + (f" ({r['note']})" if r.get("note") else ""),
+            r["tolerance"],
+            f"**{r['status']}**",
+        ]
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_replication(results: list[dict], json_path, md_path) -> None:
+    """Write the table as JSON (a list of claim rows) and Markdown, atomically."""
+    from tms.io import atomic_write
+
+    for r in results:
+        if r["status"] not in STATUSES:
+            raise ValueError(f"claim {r['id']}: status must be one of {STATUSES}; got {r['status']!r}")
+    write_json(json_path, results)
+    text = to_markdown(results)
+    atomic_write(md_path, lambda tmp: open(tmp, "w").write(text))
+
+
+# Register the claims of every figure.
+from tms.claims import basic_results, intro  # noqa: E402,F401

@@ -1,0 +1,134 @@
+"""The ``tms`` command: every experiment, figure and check also runs without Snakemake.
+
+    tms train intro                      # -> results/runs/intro/
+    tms plot intro                       # -> figures/intro.pdf
+    tms check intro basic_results        # -> results/replication.{json,md}
+    tms check --required results/replication.json   # exit 1 if a required claim failed
+    tms bench --json                     # trainer vs the reference loop
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+DEFAULT_CONFIG = "config/config.yaml"
+
+
+def _config(args) -> dict:
+    from tms.config import load_config
+
+    return load_config(DEFAULT_CONFIG if args.config is None else args.config, *args.overlay)
+
+
+def _runs(figure: str, runs_dir: Path) -> dict:
+    from tms.figures import experiments_for
+    from tms.io import load_run
+
+    return {e: load_run(runs_dir / e) for e in experiments_for(figure)}
+
+
+def cmd_train(args) -> int:
+    from tms.experiments import Experiment, run_experiment
+    from tms.io import save_run
+
+    config = _config(args)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    for name in args.experiments:
+        exp = Experiment.from_config(name, config)
+        tensors, meta = run_experiment(exp, device=args.device or config.get("device", "auto"), progress=True)
+        save_run(Path(args.runs_dir) / name, tensors, meta)
+        print(f"{name}: {exp.n_instances} instances in {meta['train_seconds']} s -> {args.runs_dir}/{name}")
+    return 0
+
+
+def cmd_plot(args) -> int:
+    from tms.plots import plot_figure
+
+    for figure in args.figures:
+        out = Path(args.figures_dir) / f"{figure}.pdf"
+        plot_figure(figure, _runs(figure, Path(args.runs_dir)), out)
+        print(f"wrote {out}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from tms.claims import required_failures, write_replication
+
+    if args.required:
+        results = json.loads(Path(args.required).read_text())
+    else:
+        from tms.claims import check_figure
+        from tms.figures import FIGURES
+
+        figures = args.figures or list(FIGURES)
+        results = [row for f in figures for row in check_figure(f, _runs(f, Path(args.runs_dir)))]
+        write_replication(results, Path(args.out).with_suffix(".json"), Path(args.out).with_suffix(".md"))
+    for r in results:
+        print(f"{r['id']:<14} {r['status']:<13} {'required' if r['required'] else ''}")
+    failed = required_failures(results)
+    if failed:
+        print(f"required claims not held: {[r['id'] for r in failed]}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_bench(args) -> int:
+    from tms.bench import main as bench_main
+
+    return bench_main(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    from tms.figures import FIGURES
+
+    p = argparse.ArgumentParser(prog="tms", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train experiments of the config")
+    t.add_argument("experiments", nargs="+")
+    t.add_argument("--config", help=f"base config (default {DEFAULT_CONFIG})")
+    t.add_argument("--overlay", action="append", default=[], help="config overlay, e.g. config/quick.yaml")
+    t.add_argument("--runs-dir", default="results/runs")
+    t.add_argument("--device", choices=["auto", "cpu", "cuda"])
+    t.add_argument("--threads", type=int, default=0)
+    t.set_defaults(func=cmd_train)
+
+    pl = sub.add_parser("plot", help="render figures from trained runs")
+    pl.add_argument("figures", nargs="+", choices=sorted(FIGURES))
+    pl.add_argument("--runs-dir", default="results/runs")
+    pl.add_argument("--figures-dir", default="figures")
+    pl.set_defaults(func=cmd_plot)
+
+    c = sub.add_parser("check", help="measure the paper's claims; write the replication table")
+    c.add_argument("figures", nargs="*", choices=sorted(FIGURES), help="default: every figure")
+    c.add_argument("--runs-dir", default="results/runs")
+    c.add_argument("--out", default="results/replication.json")
+    c.add_argument("--required", metavar="JSON", help="only gate on an existing replication.json")
+    c.set_defaults(func=cmd_check)
+
+    b = sub.add_parser("bench", help="ms/step of the trainer vs the reference loop")
+    b.add_argument("--json", action="store_true", help="print JSON")
+    b.add_argument("--repeats", type=int, default=5)
+    b.add_argument("--steps", type=int, default=20, help="timed steps per repeat")
+    b.add_argument("--configs", nargs="*", help="n×m×instances, e.g. 200x20x20")
+    b.add_argument("--out", help="also write the JSON here")
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"tms {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Publication figures drawn from trained run artefacts; plotting never trains.
+
+>>> from tms.plots import plot_figure
+>>> plot_figure("intro", {"intro": tms.load_run("results/runs/intro")}, "figures/intro.pdf")
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+from tms.figures import FIGURES, experiments_for
+from tms.io import Run
+from tms.plots.basic_results import plot_basic_results
+from tms.plots.intro import plot_intro
+from tms.plots.style import STYLE, save_pdf
+
+# figure name -> function of the figure's runs, in the order tms.figures.FIGURES lists them
+PLOTTERS = {
+    "intro": plot_intro,
+    "basic_results": plot_basic_results,
+    "basic_results_large": plot_basic_results,
+}
+
+
+def plot_figure(figure: str, runs: dict[str, Run], path) -> None:
+    """Draw paper figure ``figure`` from ``runs`` (experiment name -> Run); write a PDF atomically."""
+    if figure not in PLOTTERS:
+        raise ValueError(f"figure must be one of {tuple(PLOTTERS)}; got {figure!r}")
+    names = experiments_for(figure)
+    missing = [name for name in names if name not in runs]
+    if missing:
+        raise ValueError(f"figure {figure!r} needs runs {names}; missing {missing}")
+    with matplotlib.rc_context(STYLE):  # local: callers' rcParams stay untouched
+        fig = PLOTTERS[figure](*(runs[name] for name in names))
+        save_pdf(fig, path)
+
+
+__all__ = ["FIGURES", "PLOTTERS", "plot_figure"]
