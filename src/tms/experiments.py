@@ -8,6 +8,7 @@ lets analyses choose their aggregation (best of k, drop the worst, ...).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ import torch
 
 from tms.data import SparseFeatures, importance_decay
 from tms.models import make_model
-from tms.train import Recipe, train
+from tms.train import Recipe, check_seed, train
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Experiment:
 
     def __post_init__(self):
         make_model(self.model)  # validates the name
+        check_seed(self.seed)
+        importance_decay(1, self.importance_decay)  # validates the decay
         for key in ("n_features", "n_hidden", "replicas"):
             if not isinstance(getattr(self, key), int) or getattr(self, key) < 1:
                 raise ValueError(f"{self.name}.{key} must be a positive integer; got {getattr(self, key)!r}")
@@ -46,6 +49,10 @@ class Experiment:
         if name not in config.get("experiments", {}):
             raise ValueError(f"unknown experiment {name!r}; known: {sorted(config.get('experiments', {}))}")
         entry = dict(config["experiments"][name])
+        allowed = {f.name for f in dataclasses.fields(cls)} - {"name", "seed"}
+        unknown = sorted(set(entry) - allowed)
+        if unknown:
+            raise ValueError(f"{name}: unknown setting(s) {unknown}; allowed: {sorted(allowed)}")
         recipe = Recipe(**{**config.get("recipe", {}), **entry.pop("recipe", {})})
         entry["densities"] = tuple(float(d) for d in entry["densities"])
         return cls(name=name, seed=int(config.get("seed", 0)), recipe=recipe, **entry)

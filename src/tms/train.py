@@ -50,12 +50,14 @@ class Recipe:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"recipe.{name} must be one of {allowed}; got {getattr(self, name)!r}")
         for name in ("steps", "batch_size", "eval_samples", "log_every"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ValueError(f"recipe.{name} must be a positive integer; got {getattr(self, name)!r}")
-        if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise ValueError(f"recipe.lr must be a positive number; got {self.lr!r}")
-        if not self.weight_decay >= 0:
-            raise ValueError(f"recipe.weight_decay must be >= 0; got {self.weight_decay!r}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"recipe.{name} must be a positive integer; got {value!r}")
+        for name, low in (("lr", "> 0"), ("weight_decay", ">= 0")):
+            value = getattr(self, name)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            if not ok or not (value > 0 if low == "> 0" else value >= 0):
+                raise ValueError(f"recipe.{name} must be a finite number {low}; got {value!r}")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -84,12 +86,19 @@ class TrainResult:
     eval_loss: torch.Tensor
 
 
-STREAMS = {"init": 1, "data": 2, "eval": 3}
+STREAMS = ("init", "data", "eval")
+MAX_SEED = 2**32 // len(STREAMS)  # CPU generators keep only 32 bits of a seed
+
+
+def check_seed(seed) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
+        raise ValueError(f"seed must be an integer in [0, {MAX_SEED}); got {seed!r}")
 
 
 def stream_generator(seed: int, stream: str, device="cpu") -> torch.Generator:
-    """A generator for one use of ``seed``; streams get distinct seeds so they never share numbers."""
-    return torch.Generator(device=device).manual_seed(seed + (STREAMS[stream] << 40))
+    """A generator for one use of ``seed``: init, data and eval streams get distinct 32-bit seeds."""
+    check_seed(seed)
+    return torch.Generator(device=device).manual_seed(seed * len(STREAMS) + STREAMS.index(stream))
 
 
 def resolve_device(device: str) -> torch.device:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib
 
-from tms.figures import FIGURES, experiments_for
+from tms.figures import experiments_for
 from tms.io import Run
 from tms.plots.basic_results import plot_basic_results
 from tms.plots.intro import plot_intro
@@ -35,4 +35,4 @@ def plot_figure(figure: str, runs: dict[str, Run], path) -> None:
         save_pdf(fig, path)
 
 
-__all__ = ["FIGURES", "PLOTTERS", "plot_figure"]
+__all__ = ["PLOTTERS", "plot_figure"]

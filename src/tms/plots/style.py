@@ -65,7 +65,7 @@ LABEL_FRO = r"$\|W\|_F^2$"
 
 def density_label(density: float) -> str:
     """``"1−S = 0.001"`` for the paper's density axis."""
-    return f"$1-S$ = {density:g}"
+    return f"$1{{-}}S$ = {density:.3g}"  # {-}: no operator spacing, narrow columns stay apart
 
 
 def axes_in(fig, left: float, bottom: float, width: float, height: float):

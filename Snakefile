@@ -1,0 +1,30 @@
+# Toy Models of Superposition (Elhage et al. 2022): every figure and the replication report.
+#   snakemake                                  # default fidelity (profiles/default: cores all)
+#   snakemake figures/intro.pdf                # one figure, only the runs it needs
+#   snakemake --configfile config/quick.yaml   # smoke overlay
+from snakemake.utils import min_version, validate
+
+from tms.figures import FIGURES
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/intro.smk"
+include: "workflow/rules/basic_results.smk"
+include: "workflow/rules/replication.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        expand("figures/{figure}.pdf", figure=FIGURES),
+        "results/replication.json",
+        "results/replication.md",

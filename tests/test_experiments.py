@@ -1,0 +1,162 @@
+"""tms.experiments: the repository's config resolves to the intended instance grid; tiny end-to-end run."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+import torch
+import yaml
+
+from tms.data import importance_decay
+from tms.experiments import Experiment, run_experiment
+from tms.io import load_run, save_run
+from tms.models import make_model
+from tms.train import Recipe, train
+
+
+@pytest.fixture
+def config(repo):
+    """The repository's default config, config/config.yaml."""
+    with open(repo / "config" / "config.yaml") as f:
+        return yaml.safe_load(f)
+
+
+def tiny_config(**entry) -> dict:
+    base = {
+        "model": "relu_output",
+        "n_features": 5,
+        "n_hidden": 2,
+        "importance_decay": 0.9,
+        "densities": [1.0, 0.1],
+        "replicas": 2,
+    }
+    return {
+        "seed": 3,
+        "recipe": {"steps": 12, "batch_size": 32, "eval_samples": 300, "log_every": 5},
+        "experiments": {"tiny": {**base, **entry}},
+    }
+
+
+def test_every_configured_experiment_resolves(config):
+    """Each experiment of config/config.yaml: instance count = len(densities) * replicas, instance k
+    is point k // replicas with that point's density, features and importance match (I = decay^i)."""
+    assert config["experiments"], "config has no experiments"
+    for name, entry in config["experiments"].items():
+        exp = Experiment.from_config(name, config)
+        d, r, n = entry["densities"], entry.get("replicas", 1), entry["n_features"]
+        assert exp.n_instances == len(d) * r, name
+        table = exp.instance_table()
+        assert table["point"] == [k // r for k in range(len(d) * r)]
+        assert table["replica"] == [k % r for k in range(len(d) * r)]
+        assert table["density"] == [float(d[k // r]) for k in range(len(d) * r)]
+        feats = exp.features()
+        assert feats.shape == (exp.n_instances, n)
+        torch.testing.assert_close(feats.density[:, 0], torch.tensor(table["density"]))
+        assert (feats.density == feats.density[:, :1]).all()  # one density per instance
+        imp = exp.importance()
+        assert imp.shape == (exp.n_instances, n)
+        decay = entry.get("importance_decay", 1.0)
+        torch.testing.assert_close(imp[-1], torch.tensor([decay**i for i in range(n)]), rtol=1e-5, atol=0)
+        assert exp.recipe == Recipe(**config["recipe"])  # no per-experiment override in the default config
+        assert exp.seed == config["seed"] and exp.model == entry["model"] and exp.n_hidden == entry["n_hidden"]
+
+
+def test_paper_settings_of_the_default_config(config):
+    """FIGURES.md §1, §2: intro n=5, m=2, I=0.9^i; basic results n=20, m=5, I=0.7^i."""
+    intro = Experiment.from_config("intro", config)
+    assert (intro.model, intro.n_features, intro.n_hidden, intro.importance_decay) == ("relu_output", 5, 2, 0.9)
+    basic = Experiment.from_config("basic_relu", config)
+    assert (basic.n_features, basic.n_hidden, basic.importance_decay) == (20, 5, 0.7)
+
+
+def test_recipe_override_per_experiment():
+    """An experiment's ``recipe`` entry overrides the global recipe key by key."""
+    cfg = tiny_config(recipe={"steps": 7, "lr": 0.01})
+    exp = Experiment.from_config("tiny", cfg)
+    assert exp.recipe.steps == 7 and exp.recipe.lr == 0.01
+    assert exp.recipe.batch_size == 32 and exp.recipe.log_every == 5  # from the global recipe
+    assert exp.recipe.optimizer == "adamw"  # the Recipe default
+    assert "recipe" in cfg["experiments"]["tiny"]  # the config itself is not consumed
+
+
+def test_to_dict_round_trip():
+    """to_dict holds everything: an Experiment rebuilt from it is equal, and it is JSON-serialisable."""
+    exp = Experiment.from_config("tiny", tiny_config())
+    d = json.loads(json.dumps(exp.to_dict()))
+    again = Experiment(**{**d, "densities": tuple(d["densities"]), "recipe": Recipe(**d["recipe"])})
+    assert again == exp
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("n_hidden", 0),
+        ("n_hidden", 2.5),
+        ("n_features", -1),
+        ("replicas", 0),
+        ("densities", []),
+        ("densities", [0.0]),
+        ("densities", [1.5]),
+        ("densities", [float("nan")]),
+        ("model", "relu_hidden_typo"),
+    ],
+)
+def test_bad_values_name_the_key(key, value):
+    """A bad value raises ValueError naming the key."""
+    with pytest.raises(ValueError, match=key):
+        Experiment.from_config("tiny", tiny_config(**{key: value}))
+
+
+def test_bad_recipe_in_experiment_names_the_setting():
+    with pytest.raises(ValueError, match="recipe.optimizer"):
+        Experiment.from_config("tiny", tiny_config(recipe={"optimizer": "sgd"}))
+
+
+def test_bad_importance_decay_is_an_error():
+    """importance_decay outside (0, 1] is a ValueError no later than building the importances."""
+    with pytest.raises(ValueError, match="decay"):
+        Experiment.from_config("tiny", tiny_config(importance_decay=0.0)).importance()
+
+
+def test_unknown_experiment():
+    with pytest.raises(ValueError, match="unknown experiment 'nope'"):
+        Experiment.from_config("nope", tiny_config())
+
+
+def test_run_experiment_tiny():
+    """run_experiment returns W [inst, n, m], b, eval_loss [inst], loss_curve [inst, records],
+    loss_steps, importance and meta (experiment, instances); the weights equal a direct call of
+    tms.train.train with the same arguments, and the artefact survives save_run/load_run."""
+    exp = Experiment.from_config("tiny", tiny_config())
+    tensors, meta = run_experiment(exp)
+    inst = exp.n_instances
+    assert inst == 4
+    assert tensors["W"].shape == (inst, 5, 2) and tensors["b"].shape == (inst, 5)
+    assert tensors["eval_loss"].shape == (inst,)
+    assert tensors["loss_curve"].shape == (inst, 4)
+    assert tensors["loss_steps"].tolist() == [0, 5, 10, 11]
+    torch.testing.assert_close(tensors["importance"][0], importance_decay(5, 0.9))
+    assert meta["experiment"] == exp.to_dict()
+    assert meta["instances"] == exp.instance_table()
+
+    direct = train(make_model("relu_output"), exp.features(), exp.importance(), 2, exp.recipe, seed=3)
+    assert torch.equal(tensors["W"], direct.params["W"]) and torch.equal(tensors["eval_loss"], direct.eval_loss)
+
+
+def test_run_experiment_artefact_round_trip(tmp_path):
+    exp = Experiment.from_config("tiny", tiny_config(recipe={"steps": 3}))
+    tensors, meta = run_experiment(exp)
+    save_run(tmp_path / "tiny", tensors, meta)
+    run = load_run(tmp_path / "tiny")
+    assert torch.equal(run.W, tensors["W"])
+    assert run.spec == json.loads(json.dumps(exp.to_dict()))
+    assert len(run.best().density) == len(exp.densities)
+
+
+def test_config_is_not_mutated():
+    cfg = tiny_config(recipe={"steps": 3})
+    before = copy.deepcopy(cfg)
+    Experiment.from_config("tiny", cfg)
+    assert cfg == before

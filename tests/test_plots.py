@@ -1,0 +1,87 @@
+"""tms.plots: every registered figure renders to a PDF from tiny real runs, atomically."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+import torch
+
+from tms.experiments import Experiment, run_experiment
+from tms.figures import FIGURES
+from tms.io import Run
+from tms.plots import PLOTTERS, plot_figure
+from tms.train import Recipe
+
+TINY = Recipe(steps=50, batch_size=128, eval_samples=1000, log_every=10)
+
+
+def _run(model: str, n: int, m: int, densities, replicas: int = 2, decay: float = 0.9) -> Run:
+    exp = Experiment(name=model, model=model, n_features=n, n_hidden=m, densities=tuple(densities),
+                     importance_decay=decay, replicas=replicas, recipe=TINY)
+    return Run(*run_experiment(exp))
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, Run]:
+    """Small stand-ins for every experiment the registered figures need."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matmuls: threading only adds overhead on a busy machine
+    try:
+        linear = _run("linear", 8, 3, [1.0])
+        relu = _run("relu_output", 8, 3, [1.0, 0.1, 0.01])
+        intro = _run("relu_output", 5, 2, [1.0, 0.2, 0.1])
+    finally:
+        torch.set_num_threads(threads)
+    return {
+        "intro": intro,
+        "basic_linear": linear,
+        "basic_relu": relu,
+        "basic_large_linear": linear,
+        "basic_large_relu": relu,
+    }
+
+
+def _leftovers(directory) -> list[str]:
+    return [p.name for p in directory.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("figure", sorted(FIGURES))
+def test_every_figure_writes_a_pdf(figure, runs, tmp_path):
+    path = tmp_path / "sub" / f"{figure}.pdf"
+    plot_figure(figure, {name: runs[name] for name in FIGURES[figure][1]}, path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 1000
+    assert _leftovers(path.parent) == []
+
+
+def test_pdf_is_reproducible_and_style_is_local(runs, tmp_path):
+    before = dict(matplotlib.rcParams)
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    plot_figure("intro", runs, first)
+    plot_figure("intro", runs, second)
+    assert first.read_bytes() == second.read_bytes()  # no timestamps in the PDF
+    assert matplotlib.get_backend().lower() == "agg"
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_unknown_figure_raises_and_writes_nothing(runs, tmp_path):
+    with pytest.raises(ValueError, match="intro"):
+        plot_figure("no_such_figure", runs, tmp_path / "x.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_run_raises(runs, tmp_path):
+    with pytest.raises(ValueError, match="basic_relu"):
+        plot_figure("basic_results", {"basic_linear": runs["basic_linear"]}, tmp_path / "x.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_plot_leaves_no_file(runs, tmp_path):
+    # The intro figure draws 2-D embeddings; an m = 3 run must fail before anything is written.
+    with pytest.raises(ValueError, match="2-D"):
+        plot_figure("intro", {"intro": runs["basic_relu"]}, tmp_path / "intro.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_registered_figure_has_a_plotter():
+    assert set(PLOTTERS) == set(FIGURES)

@@ -1,0 +1,218 @@
+"""The Snakemake workflow: dry runs, config validation, lint, and the quick DAG end to end.
+
+The end-to-end run works on a copy (Snakefile, workflow/, config/, profiles/, environment.yml and
+the package sources, imported from the copy through PYTHONPATH), so the tests can edit sources
+and check what Snakemake re-runs without touching the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tms
+import yaml
+
+from tms.figures import FIGURES
+
+pytestmark = pytest.mark.workflow
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = Path(tms.__file__).resolve().parent
+EXPERIMENTS = list(yaml.safe_load((REPO / "config" / "config.yaml").read_text())["experiments"])
+CLAIM_KEYS = {"id", "figure", "anchor", "statement", "expected", "measured", "tolerance", "status", "required"}
+STATUSES = {"held", "not held", "not measured"}
+
+
+def snakemake(*args: str, cwd: Path = REPO, env: dict | None = None, timeout: int = 600):
+    """Run this interpreter's Snakemake; return (exit code, stdout + stderr)."""
+    environ = {**os.environ, **(env or {})}
+    environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environ.get('PATH', '')}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def planned(output: str, rule: str) -> list[str]:
+    """The job descriptions of ``rule`` in a dry run's output."""
+    blocks = output.split("\nrule ")[1:]
+    return [b for b in blocks if b.startswith(f"{rule}:")]
+
+
+def planned_experiments(output: str) -> set[str]:
+    return {line.split("experiment=")[1].strip() for line in output.splitlines() if "wildcards: experiment=" in line}
+
+
+# --------------------------------------------------------------------------- dry runs, in the repo
+
+
+def test_dry_run_plans_every_experiment_and_figure():
+    rc, out = snakemake("-n", "--forceall", "--cores", "2")
+    assert rc == 0, out
+    assert planned_experiments(out) == set(EXPERIMENTS)
+    for figure in FIGURES:
+        assert len(planned(out, figure)) == 1, f"no job draws figures/{figure}.pdf"
+        assert f"wildcards: figure={figure}" in out, f"no claim check for {figure}"
+    assert len(planned(out, "replication")) == 1
+
+
+def test_one_figure_plans_only_its_own_training():
+    rc, out = snakemake("figures/intro.pdf", "-n", "--forceall", "--cores", "2")
+    assert rc == 0, out
+    assert planned_experiments(out) == {"intro"}
+    assert [r for r in FIGURES if planned(out, r)] == ["intro"]
+    assert not planned(out, "claims") and not planned(out, "replication")
+
+
+@pytest.mark.parametrize(
+    "overlay, words",
+    [
+        ({"recipe": {"lr": -1}}, ["['recipe']['lr']", "-1", "exclusiveMinimum", "0"]),
+        ({"experiments": {"intro": {"densities": [2]}}}, ["['intro']['densities']", "maximum", "1"]),
+        ({"recipe": {"optimizer": "sgd"}}, ["['recipe']['optimizer']", "adamw", "adam"]),
+        ({"reicpe": {"lr": 0.1}}, ["reicpe", "not allowed"]),
+    ],
+    ids=["lr", "densities", "optimizer", "unknown-key"],
+)
+def test_bad_config_stops_before_any_job_and_names_the_key(tmp_path, overlay, words):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(overlay))
+    rc, out = snakemake("-n", "--cores", "1", "--configfile", str(bad))
+    assert rc != 0
+    assert "Error validating config file" in out, out
+    assert "Building DAG" not in out, "validation must fail before the DAG is built"
+    for word in words:
+        assert word in out, f"{word!r} missing from the error:\n{out}"
+
+
+def test_lint_and_format():
+    rc, out = snakemake("--lint")
+    assert rc == 0, out
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "workflow/"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- the quick DAG, in a copy
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """A copy of the workflow and package after a full run of config/quick.yaml."""
+    root = tmp_path_factory.mktemp("workflow")
+    for name in ("Snakefile", "environment.yml"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("workflow", "config", "profiles"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PACKAGE, root / "src" / "tms", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"PYTHONPATH": str(root / "src")}
+    rc, out = snakemake("--cores", "2", "--configfile", "config/quick.yaml", cwd=root, env=env)
+    assert rc == 0, out[-5000:]
+
+    def run(*args, configfiles=("config/quick.yaml",)):
+        return snakemake(*args, "--cores", "2", "--configfile", *configfiles, cwd=root, env=env)
+
+    return root, run
+
+
+def test_quick_dag_draws_every_figure(quick):
+    root, _ = quick
+    for figure in FIGURES:
+        pdf = root / "figures" / f"{figure}.pdf"
+        assert pdf.read_bytes()[:4] == b"%PDF", f"{pdf} is not a PDF"
+        assert (root / "results" / "logs" / "figures" / f"{figure}.log").exists()
+
+
+def test_quick_runs_record_the_overlaid_spec(quick):
+    root, _ = quick
+    overlay = yaml.safe_load((root / "config" / "quick.yaml").read_text())
+    for name in EXPERIMENTS:
+        run = tms.load_run(root / "results" / "runs" / name)
+        assert run.spec["name"] == name
+        assert run.spec["recipe"]["steps"] == overlay["recipe"]["steps"]
+        assert run.spec["replicas"] == overlay["experiments"][name]["replicas"]
+        assert run.W.shape[0] == len(run.spec["densities"]) * run.spec["replicas"]
+        assert (root / "results" / "benchmarks" / "train" / f"{name}.tsv").exists()
+        assert (root / "results" / "logs" / "train" / f"{name}.log").read_text().strip()
+
+
+def test_quick_replication_report_is_well_formed(quick):
+    root, _ = quick
+    claims = json.loads((root / "results" / "replication.json").read_text())
+    assert isinstance(claims, list) and claims
+    for claim in claims:
+        assert CLAIM_KEYS <= set(claim), f"claim lacks {CLAIM_KEYS - set(claim)}: {claim}"
+        assert claim["status"] in STATUSES, claim
+        assert isinstance(claim["required"], bool)
+    ids = [c["id"] for c in claims]
+    assert len(ids) == len(set(ids)), "claim ids must be unique"
+    assert {c["figure"] for c in claims} == set(FIGURES), "every figure has claims"
+    for figure in FIGURES:
+        per_figure = json.loads((root / "results" / "claims" / f"{figure}.json").read_text())
+        assert per_figure == [c for c in claims if c["figure"] == figure]
+    md = (root / "results" / "replication.md").read_text()
+    assert all(i in md for i in ids)
+
+
+def test_second_run_has_nothing_to_do(quick):
+    _, run = quick
+    rc, out = run("-n")
+    assert rc == 0, out
+    assert "Nothing to be done" in out, out
+
+
+def edited(path: Path):
+    """Context: append a comment to ``path`` (a copied source), restore it afterwards."""
+
+    class Edit:
+        def __enter__(self):
+            self.text = path.read_text()
+            path.write_text(self.text + "\n# edited by a test\n")
+
+        def __exit__(self, *exc):
+            path.write_text(self.text)  # same content again: Snakemake's checksums match
+
+    return Edit()
+
+
+def test_editing_the_trainer_retrains_everything(quick):
+    root, run = quick
+    with edited(root / "src" / "tms" / "train.py"):
+        rc, out = run("-n")
+    assert rc == 0, out
+    assert planned_experiments(out) == set(EXPERIMENTS)
+    assert "Updated input files: src/tms/train.py" in out
+
+
+def test_editing_a_plot_redraws_without_retraining(quick):
+    root, run = quick
+    with edited(root / "src" / "tms" / "plots" / "__init__.py"):
+        rc, out = run("-n")
+    assert rc == 0, out
+    assert not planned(out, "train") and not planned(out, "claims")
+    assert all(planned(out, figure) for figure in FIGURES)
+
+
+def test_changing_a_setting_retrains(quick, tmp_path):
+    root, run = quick
+    overlay = tmp_path / "steps.yaml"
+    overlay.write_text(yaml.safe_dump({"recipe": {"steps": 201}}))
+    rc, out = run("-n", configfiles=("config/quick.yaml", str(overlay)))
+    assert rc == 0, out
+    assert planned_experiments(out) == set(EXPERIMENTS)
+    assert "Params have changed" in out

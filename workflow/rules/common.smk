@@ -1,0 +1,96 @@
+# Shared helpers: package sources (rule inputs, so library edits trigger reruns), run paths.
+import ast
+import re
+from pathlib import Path
+
+import tms
+from tms.experiments import Experiment
+from tms.figures import FIGURES, experiments_for
+
+EXPERIMENTS = list(config["experiments"])
+
+# The software every job needs (path relative to this directory), one for all rules. Jobs run
+# in the current environment unless --sdm conda is given; for that, note that environment.yml
+# installs this repository with `-e .`, which resolves against the copy in .snakemake/conda/.
+CONDA_ENV = "../../environment.yml"
+
+
+wildcard_constraints:
+    experiment="|".join(re.escape(name) for name in EXPERIMENTS),
+    figure="|".join(re.escape(name) for name in FIGURES),
+
+
+# Snakemake does not see edits to imported modules, so each rule takes as input the source files
+# of the tms modules its script imports, followed through the package's own imports (read from
+# the code). Editing the trainer re-runs training; editing a plot re-draws only the figures.
+PACKAGE_DIR = Path(tms.__file__).resolve().parent
+
+
+def _module_file(name):
+    parts = name.split(".")
+    if parts[0] != "tms":
+        return None
+    path = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None  # not a module (e.g. a name imported from one)
+
+
+def _imports(path, module):
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0]
+                base = f"{anchor}.{base}".rstrip(".")
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def package_sources(script):
+    """The tms source files that workflow/scripts/``script`` runs (paths relative if possible)."""
+    script = Path(workflow.basedir, "workflow", "scripts", script)
+    todo, files = list(_imports(script, "__main__")), set()
+    while todo:
+        name = todo.pop()
+        path = _module_file(name)
+        if path is None or path in files:
+            continue
+        files.add(path)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # parents run first
+        todo += _imports(path, name)
+    cwd = Path.cwd().resolve()
+    return sorted(
+        str(f.relative_to(cwd) if f.is_relative_to(cwd) else f) for f in files
+    )
+
+
+def experiment_spec(wildcards):
+    """The resolved spec (recipe merged in) as a plain dict: a change re-runs training."""
+    return Experiment.from_config(wildcards.experiment, config).to_dict()
+
+
+def run_files(figure, kind):
+    """``kind`` (weights.safetensors | meta.json) of every run that ``figure`` needs."""
+    return [f"results/runs/{e}/{kind}" for e in experiments_for(figure)]
+
+
+def figure_inputs(figure):
+    return {
+        "weights": run_files(figure, "weights.safetensors"),
+        "meta": run_files(figure, "meta.json"),
+        "sources": package_sources("figure.py"),
+    }
+
+
+def claim_inputs(wildcards):
+    return {
+        "weights": run_files(wildcards.figure, "weights.safetensors"),
+        "meta": run_files(wildcards.figure, "meta.json"),
+        "sources": package_sources("claims.py"),
+    }

@@ -1,0 +1,39 @@
+# Claim checks (FIGURES.md claim ids) and the replication report that merges them.
+
+
+rule claims:
+    """Check the paper's claims about one figure against its runs."""
+    input:
+        unpack(claim_inputs),
+    output:
+        "results/claims/{figure}.json",
+    log:
+        "results/logs/claims/{figure}.log",
+    benchmark:
+        "results/benchmarks/claims/{figure}.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    script:
+        "../scripts/claims.py"
+
+
+rule replication:
+    """Merge every figure's claim results into the replication report."""
+    input:
+        claims=expand("results/claims/{figure}.json", figure=FIGURES),
+        sources=package_sources("replication.py"),
+    output:
+        json="results/replication.json",
+        md="results/replication.md",
+    log:
+        "results/logs/replication.log",
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=500,
+    script:
+        "../scripts/replication.py"

@@ -1,0 +1,20 @@
+"""Merge every figure's claim results into results/replication.json and .md."""
+
+import json
+import sys
+
+sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+from tms.claims import required_failures, write_replication  # noqa: E402
+
+sm = snakemake  # noqa: F821
+
+results = []
+for path in sm.input.claims:
+    with open(path) as f:
+        results.extend(json.load(f))
+write_replication(results, sm.output.json, sm.output.md)
+failed = required_failures(results)
+print(f"{len(results)} claims checked; {len(failed)} required claims did not hold")
+for r in failed:
+    print(f"REQUIRED CLAIM NOT HELD: {r['id']} ({r['figure']}): {r['statement']}; measured {r['measured']!r}")

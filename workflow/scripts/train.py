@@ -1,0 +1,28 @@
+"""Train one experiment (all densities x replicas in one batched run) -> results/runs/<name>/."""
+
+import sys
+from pathlib import Path
+
+sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+import torch  # noqa: E402
+
+from tms.experiments import Experiment, run_experiment  # noqa: E402
+from tms.io import save_run  # noqa: E402
+from tms.train import resolve_device  # noqa: E402
+
+sm = snakemake  # noqa: F821
+torch.set_num_threads(sm.threads)
+
+# "auto" uses the GPU only when the scheduler gave this job one (--set-resources train:gpu=1).
+device = sm.params.device
+if device == "auto":
+    device = "cuda" if sm.resources.get("gpu", 0) > 0 and torch.cuda.is_available() else "cpu"
+device = resolve_device(device)
+
+exp = Experiment.from_config(sm.wildcards.experiment, sm.config)
+assert exp.to_dict() == sm.params.spec, "the rule's params must be the spec that is trained"
+print(f"training {exp.name}: {exp.n_instances} instances on {device}: {exp.to_dict()}")
+tensors, meta = run_experiment(exp, device=str(device), progress=True)
+save_run(Path(sm.output.meta).parent, tensors, meta)
+print(f"wrote {sm.output.weights} and {sm.output.meta} ({meta['train_seconds']} s)")
