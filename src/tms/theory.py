@@ -21,10 +21,12 @@ Bias convention (verified by Monte-Carlo in tests/test_theory.py): the closed fo
 for the fixed W of each candidate with b_i = s/2 on dropped features and b_i = 0 on every
 represented feature (dedicated or antipodal). For dropped and dedicated features these biases are
 optimal. For an antipodal pair they are not: with the paper's weights the both-active error is
-one-sided (x'_a ≤ x_a), so a positive bias and a smaller norm lower the loss — by O(s³) at small s,
-but by ~14% per pair at s = 4/7 (numerical optimum ‖W_a‖² ≈ 0.8, b ≈ 0.2). The paper's
-closed-form diagram therefore slightly under-rates superposition near the triple point; the exact
-boundary lies somewhat higher in s. This module implements the paper's closed forms.
+one-sided (x'_a ≤ x_a), so a positive bias and a smaller norm lower the loss — little at small s,
+but by 14% at the triple point (numerical optimum over W, b at r = 1, s = 4/7: ‖W_a‖² ≈ 0.83,
+b ≈ 0.17, loss 0.093 instead of 16/147 ≈ 0.109). The paper's closed-form diagram therefore
+under-rates superposition near the boundary: a numerical optimisation of all four n=2 parameters
+puts the boundary between s = 0.45 and 0.57 at r = 0.5 and r = 2 (closed form 0.444), and above
+s = 0.85 at r = 1 (closed form 0.571). This module implements the paper's closed forms.
 
 Layout follows ``tms.models``: ``W`` has shape ``[n, m]``, row i = feature i's embedding.
 """
@@ -98,7 +100,9 @@ class Candidate:
         s = np.asarray(s, dtype=float)
         total = sum(dropped_loss(imp[..., i], s) for i in self.dropped)
         total = total + sum(antipodal_loss(imp[..., a], imp[..., b], s) for a, b in self.antipodal)
-        return _reduce(np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction)
+        return _reduce(
+            np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction
+        )
 
     def loss_ds(self, r, s, reduction: str = "sum"):
         """d(loss)/ds: w(1/3 − s/2) per dropped feature, (w_a + w_b) s/3 per antipodal pair."""
@@ -106,7 +110,9 @@ class Candidate:
         s = np.asarray(s, dtype=float)
         total = sum(imp[..., i] * (1 / 3 - s / 2) for i in self.dropped)
         total = total + sum((imp[..., a] + imp[..., b]) * s / 3 for a, b in self.antipodal)
-        return _reduce(np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction)
+        return _reduce(
+            np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction
+        )
 
 
 def _reduce(total, n: int, reduction: str):
@@ -120,23 +126,65 @@ def _reduce(total, n: int, reduction: str):
 CANDIDATES: dict[int, tuple[Candidate, ...]] = {
     # F7: n=2, m=1; feature 0 importance 1, feature 1 (extra) importance r.
     2: (
-        Candidate("extra_dropped", NOT_REPRESENTED, np.array([[1.0], [0.0]]), (1,), (),
-                  "W = (1, 0): extra not represented; loss r(s/3 − s²/4)"),
-        Candidate("extra_dedicated", DEDICATED, np.array([[0.0], [1.0]]), (0,), (),
-                  "W = (0, 1): extra gets the dimension; loss s/3 − s²/4"),
-        Candidate("extra_antipodal", SUPERPOSITION, np.array([[1.0], [-1.0]]), (), ((0, 1),),
-                  "W ∝ (1, −1): antipodal superposition; loss (1 + r)s²/6"),
+        Candidate(
+            "extra_dropped",
+            NOT_REPRESENTED,
+            np.array([[1.0], [0.0]]),
+            (1,),
+            (),
+            "W = (1, 0): extra not represented; loss r(s/3 − s²/4)",
+        ),
+        Candidate(
+            "extra_dedicated",
+            DEDICATED,
+            np.array([[0.0], [1.0]]),
+            (0,),
+            (),
+            "W = (0, 1): extra gets the dimension; loss s/3 − s²/4",
+        ),
+        Candidate(
+            "extra_antipodal",
+            SUPERPOSITION,
+            np.array([[1.0], [-1.0]]),
+            (),
+            ((0, 1),),
+            "W ∝ (1, −1): antipodal superposition; loss (1 + r)s²/6",
+        ),
     ),
     # F8: n=3, m=2; features 0, 1 importance 1, feature 2 (extra) importance r.
     3: (
-        Candidate("extra_dropped", NOT_REPRESENTED, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), (2,), (),
-                  "W ⊥ (0,0,1): drop the extra; loss r(s/3 − s²/4)"),
-        Candidate("other_dropped", DEDICATED, np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), (0,), (),
-                  "W ⊥ (1,0,0): drop another, extra dedicated; loss s/3 − s²/4"),
-        Candidate("extra_antipodal", SUPERPOSITION, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, -1.0]]), (), ((1, 2),),
-                  "W ⊥ (0,1,1): extra antipodal with another; loss (1 + r)s²/6"),
-        Candidate("others_antipodal", DEDICATED, np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]), (), ((0, 1),),
-                  "W ⊥ (1,1,0): the other two antipodal, extra dedicated; loss s²/3"),
+        Candidate(
+            "extra_dropped",
+            NOT_REPRESENTED,
+            np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]),
+            (2,),
+            (),
+            "W ⊥ (0,0,1): drop the extra; loss r(s/3 − s²/4)",
+        ),
+        Candidate(
+            "other_dropped",
+            DEDICATED,
+            np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]),
+            (0,),
+            (),
+            "W ⊥ (1,0,0): drop another, extra dedicated; loss s/3 − s²/4",
+        ),
+        Candidate(
+            "extra_antipodal",
+            SUPERPOSITION,
+            np.array([[1.0, 0.0], [0.0, 1.0], [0.0, -1.0]]),
+            (),
+            ((1, 2),),
+            "W ⊥ (0,1,1): extra antipodal with another; loss (1 + r)s²/6",
+        ),
+        Candidate(
+            "others_antipodal",
+            DEDICATED,
+            np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]),
+            (),
+            ((0, 1),),
+            "W ⊥ (1,1,0): the other two antipodal, extra dedicated; loss s²/3",
+        ),
     ),
 }
 
@@ -179,8 +227,9 @@ def phase_map(n: int, r, s) -> PhaseMap:
     losses = candidate_losses(n, rr, ss)
     order = np.sort(losses, axis=0)
     best_loss, runner_up = order[0], order[1]
-    return PhaseMap(np.argmin(losses, axis=0), (runner_up - best_loss) / best_loss,
-                    1 - best_loss / runner_up, losses)
+    return PhaseMap(
+        np.argmin(losses, axis=0), (runner_up - best_loss) / best_loss, 1 - best_loss / runner_up, losses
+    )
 
 
 def boundary_2_1(r):

@@ -27,6 +27,7 @@ from tms.plots.style import (
     colorbar,
     density_label,
     heatmap,
+    selection_note,
 )
 
 NORM_MAX = 1.2  # bar x-limit: a represented feature has ‖W_i‖ ≈ 1
@@ -60,7 +61,7 @@ def plot_basic_results(linear: Run, relu: Run):
     fig = plt.figure(figsize=(WIDTH, height))
     y_bars, y_gram = BOTTOM, BOTTOM + bars_h + GAP
 
-    for c, (group, density, W, b) in enumerate(cols):
+    for c, (_, density, W, b) in enumerate(cols):
         x0 = LEFT + c * pitch
         ax_g = axes_in(fig, x0, y_gram, side, side)
         heatmap(ax_g, gram(W))
@@ -87,8 +88,8 @@ def plot_basic_results(linear: Run, relu: Run):
 
     spec = relu.spec
     caption(fig, (
-        f"n = {n} features, m = {cols[0][2].shape[1]} hidden dimensions, $I_i$ = {spec.get('importance_decay', 1):g}$^i$; "
-        f"each column is the lowest-evaluation-loss replica (of {spec.get('replicas', 1)}). "
+        f"n = {n} features, m = {cols[0][2].shape[1]} hidden dimensions, "
+        f"$I_i$ = {spec.get('importance_decay', 1):g}$^i${selection_note(spec)}. "
         r"Bars: $\|W_i\|$, coloured by superposition $\Sigma_{j\neq i}(\hat W_i\cdot W_j)^2$."
     ), y=-0.06)  # below the first column's x label
     return fig

@@ -28,6 +28,7 @@ from tms.plots.style import (
     colorbar,
     density_label,
     heatmap,
+    selection_note,
 )
 
 LIMIT = 1.2  # same axis limits in every panel: a represented feature reaches the unit circle
@@ -87,8 +88,8 @@ def plot_intro(run: Run):
 
     spec = best.spec
     caption(fig, (
-        f"ReLU output model, n = {n} features, m = 2 hidden dimensions, $I_i$ = {spec.get('importance_decay', 1):g}$^i$; "
-        f"best of {spec.get('replicas', 1)} replicas by evaluation loss. Dashed circle: $\\|W_i\\|$ = 1."
+        f"ReLU output model, n = {n} features, m = 2 hidden dimensions, "
+        f"$I_i$ = {spec.get('importance_decay', 1):g}$^i${selection_note(spec)}. Dashed circle: $\\|W_i\\|$ = 1."
     ), y=0.0)
     return fig
 

@@ -68,6 +68,12 @@ def density_label(density: float) -> str:
     return f"$1{{-}}S$ = {density:.3g}"  # {-}: no operator spacing, narrow columns stay apart
 
 
+def selection_note(spec: dict) -> str:
+    """How each panel's model was chosen, from the experiment spec (``Run.spec``)."""
+    k = spec.get("replicas", 1)
+    return f"; each panel: best of {k} replicas by evaluation loss" if k > 1 else ""
+
+
 def axes_in(fig, left: float, bottom: float, width: float, height: float):
     """Add an axes placed in inches from the figure's lower-left corner."""
     w, h = fig.get_size_inches()
@@ -96,7 +102,7 @@ def colorbar(fig, cax, cmap, norm, label: str, ticks=None, extend: str = "neithe
 
 def caption(fig, text: str, y: float = 0.0) -> None:
     """A small grey note below the panels (``y`` in inches from the bottom edge; may be < 0)."""
-    fig.text(0.5, y / fig.get_size_inches()[1], text, ha="center", va="top", fontsize=6, color="0.35")
+    fig.text(0.5, y / fig.get_size_inches()[1], text, ha="center", va="top", fontsize=6, color="0.35", wrap=True)
 
 
 def save_pdf(fig, path) -> None:
