@@ -142,3 +142,10 @@ def test_write_json_converts_tensors_and_numpy(tmp_path):
     with pytest.raises(TypeError):
         write_json(tmp_path / "bad.json", {"x": object()})
     assert not (tmp_path / "bad.json").exists()
+
+
+def test_atomic_write_is_readable_by_others(tmp_path):
+    """mkstemp creates 0600 files; a shared artefact must not keep that mode."""
+    target = tmp_path / "out.json"
+    write_json(target, {"a": 1})
+    assert target.stat().st_mode & 0o777 == 0o644
