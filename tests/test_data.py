@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from tms.data import SparseFeatures, check_density, importance_decay
+from tms.data import GAP_SAMPLING_BELOW, SparseFeatures, check_density, importance_decay
 
 KS_CRIT_1E3 = 1.95  # Kolmogorov distribution: P(sqrt(N) D > 1.95) ≈ 1e-3
 
@@ -27,14 +27,18 @@ def binomial_ok(count: int, N: int, p: float, sigmas: float = 5.0) -> bool:
 
 @pytest.fixture(scope="module")
 def big_sample():
-    """3 instances with different densities (one row mixes them), 250k samples of 4 features each."""
+    """5 instances, 250k samples of 4 features each: rows 0–2 take the dense path (one row mixes
+    densities), rows 3–4 the geometric-gap path (row 4 mixes them, so it is thinned)."""
     density = torch.tensor(
         [
             [1.0, 1.0, 1.0, 1.0],
             [0.3, 0.3, 0.3, 0.3],
             [0.01, 0.3, 1.0, 0.5],
+            [0.1, 0.1, 0.1, 0.1],
+            [0.002, 0.05, 0.2, 0.1],
         ]
     )
+    assert density[3:].amax(1).max() <= GAP_SAMPLING_BELOW < density[:3].amax(1).min()
     x = SparseFeatures(density).sample(250_000, torch.Generator().manual_seed(123))
     return density, x
 
@@ -56,7 +60,7 @@ def test_density_matches_binomial(big_sample):
         for i in range(density.shape[1]):
             p = density[k, i].item()
             assert binomial_ok(counts[k, i].item(), N, p), (k, i, counts[k, i].item() / N, p)
-    # density 1: every entry is active (a U[0,1) draw is exactly 0 with negligible probability)
+    # density 1: every entry is active (active values are never exactly 0)
     assert counts[0].tolist() == [N] * 4
 
 
@@ -71,13 +75,13 @@ def test_features_are_independent(big_sample):
     assert binomial_ok(both, N, 0.01 * 0.3)
 
 
-@pytest.mark.parametrize("k, i", [(0, 0), (1, 2), (2, 0), (2, 1), (2, 3)])
+@pytest.mark.parametrize("k, i", [(0, 0), (1, 2), (2, 0), (2, 1), (2, 3), (3, 1), (4, 0), (4, 2), (4, 3)])
 def test_active_values_are_uniform(big_sample, k, i):
     """Non-zero values are U[0,1]: KS statistic below the alpha=1e-3 critical value 1.95/sqrt(N)."""
     _, x = big_sample
     v = x[k, :, i]
     v = v[v != 0]
-    assert v.min() >= 0 and v.max() <= 1
+    assert v.min() > 0 and v.max() <= 1
     assert ks_uniform(v) < KS_CRIT_1E3 / math.sqrt(v.numel())
 
 
@@ -88,11 +92,11 @@ def test_ks_helper_rejects_non_uniform():
     assert ks_uniform(u.square()) > 10 * KS_CRIT_1E3 / math.sqrt(u.numel())
 
 
-def test_signed_values_uniform_on_minus_one_one():
+@pytest.mark.parametrize("ps", [[0.5, 0.2], [0.2, 0.05]], ids=["dense_path", "gap_path"])
+def test_signed_values_uniform_on_minus_one_one(ps):
     """Signed variant: active values are U[-1,1] (KS), mean 0 within 5 standard errors, density kept."""
-    density = torch.tensor([[0.5, 0.2]])
-    x = SparseFeatures(density, signed=True).sample(200_000, torch.Generator().manual_seed(7))
-    for i, p in enumerate([0.5, 0.2]):
+    x = SparseFeatures(torch.tensor([ps]), signed=True).sample(200_000, torch.Generator().manual_seed(7))
+    for i, p in enumerate(ps):
         v = x[0, :, i]
         v = v[v != 0]
         N = x.shape[1]
@@ -110,6 +114,32 @@ def test_same_seed_same_samples():
     c = f.sample(100, torch.Generator().manual_seed(6))
     assert torch.equal(a, b)
     assert not torch.equal(a, c)
+
+
+def test_gap_path_tops_up_rows_that_fall_short(monkeypatch):
+    """With too few gap draws per round (a negative margin) the sampler draws further rounds
+    from where each row stopped; the result still has the binomial density and U(0,1] values."""
+    import tms.data
+
+    monkeypatch.setattr(tms.data, "MARGIN", -20.0)
+    x = SparseFeatures(torch.full((2, 3), 0.05)).sample(100_000, torch.Generator().manual_seed(3))
+    counts = (x != 0).sum(1)
+    assert all(binomial_ok(c, 100_000, 0.05) for c in counts.flatten().tolist())
+    v = x[x != 0]
+    assert ks_uniform(v) < KS_CRIT_1E3 / math.sqrt(v.numel())
+
+
+@pytest.mark.parametrize("p", [0.5, 0.05, [0.01, 0.2, 0.1]], ids=["dense", "gaps", "thinned"])
+def test_reused_batch_equals_a_fresh_draw(p):
+    """``sample(out=batch)`` rewrites the reused buffer exactly: draw after draw it equals a fresh
+    sample from the same generator state (stale entries of the previous draw are cleared)."""
+    f = SparseFeatures(torch.tensor([[p] * 3] if not isinstance(p, list) else [p]).expand(2, 3).contiguous())
+    g1, g2 = torch.Generator().manual_seed(9), torch.Generator().manual_seed(9)
+    buf = f.batch(64)
+    for _ in range(4):
+        assert torch.equal(f.sample(64, g1, out=buf), f.sample(64, g2))
+    with pytest.raises(ValueError, match="batch"):
+        f.sample(32, g1, out=buf)
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,24 @@ def test_closed_form_grads_match_autograd(name, reduction, random_params):
         assert_rel_close(grads[k], ref_grads[k])
 
 
+@pytest.mark.parametrize("name", ["linear", "relu_output"])
+def test_reused_work_buffers_match_autograd(name, random_params):
+    """The training loop's path (a ``work`` dict reused across calls, loss only when asked) gives
+    autograd's gradients call after call, on different batches; the loss is None unless asked."""
+    model, params, imp = make_model(name), random_params(INST, N, M), importance()
+    work: dict = {}
+    for seed in (2, 5, 6):
+        x = sparse_batch(seed)
+        ref_loss, ref_grads = autograd_loss_and_grads(model, params, x, imp, "mean")
+        loss, grads = model.loss_and_grads(params, x, imp, "mean", need_loss=seed != 5, work=work)
+        assert (loss is None) == (seed == 5)
+        if loss is not None:
+            assert_rel_close(loss, ref_loss)
+        for k in ("W", "b"):
+            assert_rel_close(grads[k], ref_grads[k])
+    assert set(work) == ({"h", "out", "on", "gW"} if name == "relu_output" else {"h", "out", "gW"})
+
+
 def test_relu_is_both_on_and_off_in_the_grad_test(random_params):
     """Guard for the test above: with these params the ReLU output is active and inactive."""
     params = random_params(INST, N, M)

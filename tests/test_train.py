@@ -24,8 +24,8 @@ class RecordingFeatures(SparseFeatures):
     def to(self, device):
         return self  # the trainer re-targets its source; keep the recording in one object
 
-    def sample(self, batch, generator=None):
-        x = super().sample(batch, generator)
+    def sample(self, batch, generator=None, out=None):
+        x = super().sample(batch, generator, out)
         self.batches.append(x.clone())
         return x
 
@@ -44,7 +44,10 @@ class ReplayFeatures:
     def to(self, device):
         return self
 
-    def sample(self, batch, generator=None):
+    def batch(self, batch):
+        return None
+
+    def sample(self, batch, generator=None, out=None):
         x = self.batches[self.calls]
         assert x.shape[1] == batch
         self.calls += 1

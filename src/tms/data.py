@@ -8,6 +8,8 @@ In code we speak of the *density* p = 1 - S. Tensors are instance-major:
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 
@@ -29,12 +31,30 @@ def importance_decay(n: int, decay: float) -> torch.Tensor:
     return decay ** torch.arange(n, dtype=torch.float32)
 
 
+# A row whose highest density is above this is drawn densely (one uniform per entry); below it,
+# only its candidate non-zeros are drawn (geometric gaps), which is cheaper when few are active.
+GAP_SAMPLING_BELOW = 0.25
+# Gap draws per row: mean + MARGIN standard deviations + 16, so a second round is rarely needed.
+MARGIN = 6.0
+
+
 class SparseFeatures:
     """Independent sparse uniform features with a density per instance and feature.
 
-    One uniform draw u per entry gives both the mask and the value: the feature is active
-    iff u < p, and conditionally on that u / p is again U[0, 1). This halves the random
-    numbers of the two-draw recipe while keeping the distribution exact.
+    Sampling is exact and costs about one uniform per *active* entry:
+
+    * dense rows (highest density q > ``GAP_SAMPLING_BELOW``): one uniform u ~ U(0, 1] per
+      entry gives both the mask and the value, active iff u ≤ p, value u / p ~ U(0, 1] (the
+      two-draw recipe's distribution with half the random numbers);
+    * sparse rows: the active positions of a row (flattened over ``[batch, n]``) form a
+      Bernoulli(q) process, so the gaps between them are Geometric(q). One uniform u per
+      candidate gives e = log(1 − u) / log(1 − q) ~ Exponential, the gap G = ⌊e⌋ + 1 and,
+      because the fractional part F = e − ⌊e⌋ of an exponential is independent of its integer
+      part, also the value V = 1 − (1 − (1 − q)^F) / q ~ U(0, 1]. A feature with p < q keeps a
+      candidate iff V ≤ p / q (thinning), and then V q / p ~ U(0, 1] is its value.
+
+    Active values are never exactly 0, so ``x != 0`` is the set of active features.
+    Values have the resolution of float32 uniforms (2⁻²⁴ before scaling), in both paths.
 
     Args:
         density: ``[inst, n]`` probability that each feature is non-zero.
@@ -45,6 +65,8 @@ class SparseFeatures:
         check_density(density)
         self.density = density.to(torch.float32)
         self.signed = signed
+        self.rate = self.density.amax(1)  # [inst] candidate rate q of each row
+        self._thin = bool((self.density < self.rate[:, None]).any())
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -53,12 +75,96 @@ class SparseFeatures:
     def to(self, device) -> "SparseFeatures":
         return SparseFeatures(self.density.to(device), self.signed)
 
-    def sample(self, batch: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Return ``x`` of shape ``[inst, batch, n]``."""
+    def batch(self, batch: int) -> "Batch":
+        """A reusable buffer for ``sample(batch, generator, out=...)`` (the training loop's path)."""
+        return Batch(self, batch)
+
+    def sample(self, batch: int, generator: torch.Generator | None = None, out: "Batch | None" = None) -> torch.Tensor:
+        """Return ``x`` of shape ``[inst, batch, n]``.
+
+        With ``out`` (from ``self.batch(batch)``) the draw rewrites that buffer in place, touching
+        only the entries the previous draw set, and returns its view; the caller must not keep
+        the previous batch.
+        """
+        if out is None:
+            out = self.batch(batch)
+        elif out.features is not self or out.x.shape[1] != batch:
+            raise ValueError(f"out must come from this SparseFeatures' batch({batch})")
         inst, n = self.density.shape
-        p = self.density[:, None, :]
-        u = torch.rand(inst, batch, n, generator=generator, device=p.device)
-        value = u / p
-        if self.signed:
-            value = 2 * value - 1
-        return torch.where(u < p, value, torch.zeros((), device=p.device))
+        index, value = [], []
+        for q in self.rate.unique().tolist():
+            rows = (self.rate == q).nonzero().flatten()
+            if q > GAP_SAMPLING_BELOW:
+                out.x.index_copy_(0, rows, self._dense(rows, batch, generator))
+            else:
+                i, v = self._gaps(rows, q, batch, generator)
+                index.append(i)
+                value.append(v)
+        if index:
+            out.write_sparse(torch.cat(index) if len(index) > 1 else index[0], torch.cat(value) if len(value) > 1 else value[0])
+        return out.x
+
+    def _value(self, u: torch.Tensor) -> torch.Tensor:
+        """An active feature's value from u ~ U(0, 1]: u, or 2u − 1 for the signed variant."""
+        return 2 * u - 1 if self.signed else u
+
+    def _dense(self, rows, batch, generator) -> torch.Tensor:
+        """Rows ``[r, batch, n]`` by the one-draw trick."""
+        p = self.density[rows][:, None, :]
+        u = 1 - torch.rand(len(rows), batch, p.shape[2], generator=generator, device=p.device)  # (0, 1]
+        return torch.where(u <= p, self._value(u / p), torch.zeros((), device=p.device))
+
+    def _gaps(self, rows, q, batch, generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """Rows of candidate rate ``q`` as flat indices into ``[inst, batch, n]`` and values.
+
+        An index equal to ``inst * batch * n`` is a discarded candidate (``Batch`` keeps a spare
+        slot for it), so no compaction pass is needed.
+        """
+        inst, n = self.density.shape
+        length, trash = batch * n, inst * batch * n
+        log_keep = math.log1p(-q)
+        start = torch.zeros(len(rows), dtype=torch.int64, device=rows.device)
+        indices, values = [], []
+        while True:  # a second round only for rows whose gaps fell short of the end (rare)
+            todo = (start < length).nonzero().flatten()
+            if len(todo) == 0:
+                break
+            remaining = int((length - start[todo]).max())
+            mean = q * remaining
+            k = max(1, min(remaining, math.ceil(mean + MARGIN * math.sqrt(mean * (1 - q)) + 16)))
+            u = torch.rand(len(todo), k, generator=generator, device=rows.device)
+            e = torch.log1p(-u.double()) / log_keep  # Exponential / rate, >= 0
+            whole = torch.floor(e)
+            value = (1 + torch.expm1((e - whole) * log_keep) / q).float()  # (0, 1]
+            pos = start[todo, None] + whole.long().cumsum(1) + torch.arange(k, device=rows.device)
+            start[todo] = pos[:, -1] + 1
+            index = rows[todo, None] * length + pos
+            if self._thin:
+                keep = (self.density[rows[todo]] / q).gather(1, pos % n)  # p / q of each candidate's feature
+                index = torch.where(value <= keep, index, trash)
+                value = value / keep
+            indices.append(torch.where(pos < length, index, trash).flatten())
+            values.append(self._value(value).flatten())
+        return torch.cat(indices), torch.cat(values)
+
+
+class Batch:
+    """A reusable ``x [inst, batch, n]`` for ``SparseFeatures.sample``, plus one spare slot.
+
+    Dense rows are overwritten whole; sparse rows are written by index, and the next sparse
+    write first zeroes the entries this one set, so a draw costs time proportional to its
+    candidates, not to ``inst * batch * n``.
+    """
+
+    def __init__(self, features: SparseFeatures, batch: int):
+        inst, n = features.shape
+        self.features = features
+        self._flat = torch.zeros(inst * batch * n + 1, device=features.density.device)
+        self.x = self._flat[:-1].view(inst, batch, n)
+        self._last: torch.Tensor | None = None
+
+    def write_sparse(self, index: torch.Tensor, value: torch.Tensor) -> None:
+        if self._last is not None:
+            self._flat[self._last] = 0.0
+        self._flat[index] = value
+        self._last = index

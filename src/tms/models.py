@@ -75,30 +75,44 @@ class ReLUOutput:
     def target(self, x: torch.Tensor) -> torch.Tensor:
         return x
 
-    def loss_and_grads(self, params, x, importance, reduction="mean"):
-        """Closed-form per-instance loss ``[inst]`` and gradients of the summed loss.
+    def loss_and_grads(self, params, x, importance, reduction="mean", need_loss=True, work=None):
+        """Closed-form per-instance loss ``[inst]`` (``None`` unless ``need_loss``) and the
+        gradients of the summed loss.
 
-        With h = xW, out = hWᵀ + b and g = dL/d(out) (zero where the ReLU is off):
-        dL/db = Σ_batch g and dL/dW = xᵀ(gW) + gᵀh, which costs three bmm's
-        instead of forming the n×n matrix xᵀg.
+        With h = xW, out = hWᵀ + b, r = x' − x and g = r where the ReLU is on (0 elsewhere),
+        and c = 2 · scale · I the per-feature loss weight:
+        dL/db = c ⊙ Σ_batch g and dL/dW = xᵀ(g (c ⊙ W)) + c ⊙ (gᵀh). Folding c into the small
+        n×m factors spares a pass over the batch; three bmm's replace forming xᵀg (n×n).
+
+        ``work``: a dict the caller keeps across calls (the training loop does) to hold the
+        ``[inst, batch, ·]`` intermediates, so each step reuses memory instead of allocating it.
         """
         W, b = params["W"], params["b"]
-        h = torch.bmm(x, W)
-        out = torch.baddbmm(b[:, None, :], h, W.transpose(1, 2))
+        inst, batch, n = x.shape
+        scale = _loss_scale(batch, n, reduction)
+        h = torch.bmm(x, W, out=_buffer(work, "h", (inst, batch, W.shape[2]), x))
+        out = torch.baddbmm(b[:, None, :], h, W.transpose(1, 2), out=_buffer(work, "out", x.shape, x))
         if self.relu:
-            off = out <= 0  # torch's ReLU derivative is 0 at 0 as well
+            on = torch.gt(out, 0, out=_buffer(work, "on", x.shape, x))  # 1.0 / 0.0; ReLU'(0) = 0 as in torch
             out.clamp_(min=0)
-        diff = out.sub_(x)  # x' - x, computed in place
-        scale = _loss_scale(x.shape[1], x.shape[2], reduction)
-        weighted = diff * importance[:, None, :]
-        loss = (weighted * diff).sum((1, 2)) * scale
-        g = weighted.mul_(2 * scale)
-        if self.relu:
-            g.masked_fill_(off, 0.0)
-        grad_b = g.sum(1)
-        grad_W = torch.bmm(x.transpose(1, 2), torch.bmm(g, W))
-        grad_W.baddbmm_(g.transpose(1, 2), h)
+        r = out.sub_(x)
+        loss = (r * r).sum(1).mul_(importance).sum(1) * scale if need_loss else None
+        g = r.mul_(on) if self.relu else r
+        c = (2 * scale) * importance
+        grad_b = g.sum(1).mul_(c)
+        grad_W = torch.bmm(x.transpose(1, 2), torch.bmm(g, W * c[:, :, None], out=_buffer(work, "gW", h.shape, x)))
+        grad_W.addcmul_(torch.bmm(g.transpose(1, 2), h), c[:, :, None])
         return loss, {"W": grad_W, "b": grad_b}
+
+
+def _buffer(work: dict | None, name: str, shape, like: torch.Tensor) -> torch.Tensor | None:
+    """``work[name]`` if it has ``shape`` (else a new one stored there); ``None`` without ``work``."""
+    if work is None:
+        return None
+    buf = work.get(name)
+    if buf is None or buf.shape != torch.Size(shape):
+        buf = work[name] = torch.empty(shape, dtype=like.dtype, device=like.device)
+    return buf
 
 
 MODELS = {"relu_output": lambda: ReLUOutput(relu=True), "linear": lambda: ReLUOutput(relu=False)}

@@ -144,15 +144,20 @@ def _check_finite(loss: torch.Tensor, step: int) -> None:
 
 
 def make_step(model, params, opt, features, importance, recipe: Recipe, generator):
-    """The training step ``step(i) -> loss [inst]``: sample a batch, closed-form gradients, optimizer step."""
+    """The training step ``step(i) -> loss [inst] | None``: sample a batch into a reused buffer,
+    closed-form gradients, optimizer step. The loss is computed only on logged steps (every
+    ``recipe.log_every`` and the last), the only ones that record it."""
+    batch = features.batch(recipe.batch_size)
+    work: dict = {}
 
-    def step(i: int) -> torch.Tensor:
+    def step(i: int) -> torch.Tensor | None:
         if recipe.schedule != "constant":
             for group in opt.param_groups:
                 group["lr"] = recipe.lr_at(i)
-        x = features.sample(recipe.batch_size, generator)
+        x = features.sample(recipe.batch_size, generator, out=batch)
+        logged = i % recipe.log_every == 0 or i == recipe.steps - 1
         with torch.no_grad():
-            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction)
+            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction, logged, work)
         for name, p in params.items():
             p.grad = grads[name]
         opt.step()
@@ -201,7 +206,7 @@ def train(
     loss_steps, curve = [], []
     for i in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
         loss = step(i)
-        if i % recipe.log_every == 0 or i == recipe.steps - 1:
+        if loss is not None:
             _check_finite(loss, i)
             loss_steps.append(i)
             curve.append(loss)
