@@ -76,7 +76,38 @@ def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, b
     }
 
 
+def figure_times(bench_dir) -> dict:
+    """Seconds per figure from Snakemake's ``benchmark:`` files under ``bench_dir``
+    (``results/benchmarks``): its experiments' training, its plot and its claims. An experiment
+    shared by two figures counts in both; ``total`` counts every job once."""
+    from pathlib import Path
+
+    from tms.figures import FIGURES, experiments_for
+
+    def seconds(path: Path) -> float:
+        if not path.exists():
+            return float("nan")
+        header, row = path.read_text().splitlines()[:2]
+        return float(dict(zip(header.split("\t"), row.split("\t")))["s"])
+
+    bench_dir = Path(bench_dir)
+    rows = {}
+    for figure in FIGURES:
+        parts = {f"train {e}": seconds(bench_dir / "train" / f"{e}.tsv") for e in experiments_for(figure)}
+        parts["plot"] = seconds(bench_dir / "figures" / f"{figure}.tsv")
+        parts["claims"] = seconds(bench_dir / "claims" / f"{figure}.tsv")
+        rows[figure] = {"seconds": round(sum(parts.values()), 1), "parts": parts}
+    jobs = sorted(bench_dir.glob("*/*.tsv"))
+    return {"figures": rows, "total_seconds_all_jobs": round(sum(seconds(p) for p in jobs), 1), "jobs": len(jobs)}
+
+
 def main(args) -> int:
+    if args.figures:
+        report = figure_times(args.figures)
+        for figure, row in report["figures"].items():
+            print(f"{figure:>22}  {row['seconds']:7.1f} s")
+        print(f"{'all jobs, serial sum':>22}  {report['total_seconds_all_jobs']:7.1f} s ({report['jobs']} jobs)")
+        return 0
     configs = args.configs or DEFAULT_CONFIGS
     rows = []
     for text in configs:

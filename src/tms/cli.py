@@ -121,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--steps", type=int, default=20, help="timed steps per repeat")
     b.add_argument("--configs", nargs="*", help="n×m×instances, e.g. 200x20x20")
     b.add_argument("--out", help="also write the JSON here")
+    b.add_argument("--figures", metavar="BENCH_DIR", nargs="?", const="results/benchmarks",
+                   help="instead: seconds per figure from Snakemake's benchmark files (default results/benchmarks)")
     b.set_defaults(func=cmd_bench)
     return p
 

@@ -1,0 +1,31 @@
+"""tms.bench: config parsing and per-figure times from Snakemake benchmark files (no timing asserted)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tms.bench import figure_times, parse_config
+
+
+def test_parse_config():
+    assert parse_config("200x20x20") == (200, 20, 20)
+    with pytest.raises(ValueError, match="NxMxINSTANCES"):
+        parse_config("200x20")
+
+
+def _tsv(path, seconds):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"s\th:m:s\tmax_rss\n{seconds}\t0:00:01\t100\n")
+
+
+def test_figure_times_sum_a_figures_jobs(tmp_path):
+    _tsv(tmp_path / "train" / "intro.tsv", 30.0)
+    _tsv(tmp_path / "figures" / "intro.tsv", 4.0)
+    _tsv(tmp_path / "claims" / "intro.tsv", 2.0)
+    _tsv(tmp_path / "train" / "basic_linear.tsv", 10.0)
+    report = figure_times(tmp_path)
+    assert report["figures"]["intro"]["seconds"] == 36.0
+    assert math.isnan(report["figures"]["basic_results"]["seconds"])  # missing jobs are not zero
+    assert report["total_seconds_all_jobs"] == 46.0 and report["jobs"] == 4
