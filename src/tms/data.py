@@ -90,7 +90,6 @@ class SparseFeatures:
             out = self.batch(batch)
         elif out.features is not self or out.x.shape[1] != batch:
             raise ValueError(f"out must come from this SparseFeatures' batch({batch})")
-        inst, n = self.density.shape
         index, value = [], []
         for q in self.rate.unique().tolist():
             rows = (self.rate == q).nonzero().flatten()
@@ -101,7 +100,7 @@ class SparseFeatures:
                 index.append(i)
                 value.append(v)
         if index:
-            out.write_sparse(torch.cat(index) if len(index) > 1 else index[0], torch.cat(value) if len(value) > 1 else value[0])
+            out.write_sparse(torch.cat(index), torch.cat(value))
         return out.x
 
     def _value(self, u: torch.Tensor) -> torch.Tensor:
