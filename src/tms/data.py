@@ -67,6 +67,8 @@ class SparseFeatures:
         self.signed = signed
         self.rate = self.density.amax(1)  # [inst] candidate rate q of each row
         self._thin = bool((self.density < self.rate[:, None]).any())
+        # Rows sharing a rate are drawn together; fixed per source, so found once, not per draw.
+        self._groups = [(q, (self.rate == q).nonzero().flatten()) for q in self.rate.unique().tolist()]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -91,8 +93,7 @@ class SparseFeatures:
         elif out.features is not self or out.x.shape[1] != batch:
             raise ValueError(f"out must come from this SparseFeatures' batch({batch})")
         index, value = [], []
-        for q in self.rate.unique().tolist():
-            rows = (self.rate == q).nonzero().flatten()
+        for q, rows in self._groups:
             if q > GAP_SAMPLING_BELOW:
                 out.x.index_copy_(0, rows, self._dense(rows, batch, generator))
             else:
