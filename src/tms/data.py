@@ -3,7 +3,8 @@
 Each feature x_i is 0 with probability S (sparsity) and otherwise drawn from U[0, 1]
 (or U[-1, 1] for the signed variant used by the abs-value task, #computation).
 In code we speak of the *density* p = 1 - S. Tensors are instance-major:
-``x`` has shape ``[inst, batch, n]`` so that every model is a batched matmul.
+``x`` has shape ``[inst, batch, n]``; it is stored feature-major (``[inst, n, batch]``) because
+the models' batched matmuls run fastest with the long batch axis last (see ``tms.models``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class SparseFeatures:
     * dense rows (highest density q > ``GAP_SAMPLING_BELOW``): one uniform u ~ U(0, 1] per
       entry gives both the mask and the value, active iff u ≤ p, value u / p ~ U(0, 1] (the
       two-draw recipe's distribution with half the random numbers);
-    * sparse rows: the active positions of a row (flattened over ``[batch, n]``) form a
+    * sparse rows: the active positions of a row (flattened over ``[n, batch]``) form a
       Bernoulli(q) process, so the gaps between them are Geometric(q). One uniform u per
       candidate gives e = log(1 − u) / log(1 − q) ~ Exponential, the gap G = ⌊e⌋ + 1 and,
       because the fractional part F = e − ⌊e⌋ of an exponential is independent of its integer
@@ -82,7 +83,8 @@ class SparseFeatures:
         return Batch(self, batch)
 
     def sample(self, batch: int, generator: torch.Generator | None = None, out: "Batch | None" = None) -> torch.Tensor:
-        """Return ``x`` of shape ``[inst, batch, n]``.
+        """Return ``x`` of shape ``[inst, batch, n]``: a view of a feature-major ``[inst, n, batch]``
+        tensor, so ``x.transpose(1, 2)`` is contiguous (the layout the models compute in).
 
         With ``out`` (from ``self.batch(batch)``) the draw rewrites that buffer in place, touching
         only the entries the previous draw set, and returns its view; the caller must not keep
@@ -95,35 +97,38 @@ class SparseFeatures:
         index, value = [], []
         for q, rows in self._groups:
             if q > GAP_SAMPLING_BELOW:
-                out.x.index_copy_(0, rows, self._dense(rows, batch, generator))
+                out.xt.index_copy_(0, rows, self._dense(rows, batch, generator))
             else:
                 i, v = self._gaps(rows, q, batch, generator)
                 index.append(i)
                 value.append(v)
         if index:
-            out.write_sparse(torch.cat(index), torch.cat(value))
+            out.write_sparse(_cat(index), _cat(value))
         return out.x
 
     def _value(self, u: torch.Tensor) -> torch.Tensor:
         """An active feature's value from u ~ U(0, 1]: u, or 2u − 1 for the signed variant."""
-        return 2 * u - 1 if self.signed else u
+        return u.mul_(2).sub_(1) if self.signed else u
 
     def _dense(self, rows, batch, generator) -> torch.Tensor:
-        """Rows ``[r, batch, n]`` by the one-draw trick."""
-        p = self.density[rows][:, None, :]
-        u = 1 - torch.rand(len(rows), batch, p.shape[2], generator=generator, device=p.device)  # (0, 1]
+        """Rows ``[r, n, batch]`` (feature-major) by the one-draw trick."""
+        p = self.density[rows][:, :, None]
+        u = torch.rand(len(rows), p.shape[1], batch, generator=generator, device=p.device).neg_().add_(1)  # (0, 1]
         return torch.where(u <= p, self._value(u / p), torch.zeros((), device=p.device))
 
     def _gaps(self, rows, q, batch, generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """Rows of candidate rate ``q`` as flat indices into ``[inst, batch, n]`` and values.
+        """Rows of candidate rate ``q`` as flat indices into ``[inst, n, batch]`` and values.
 
-        An index equal to ``inst * batch * n`` is a discarded candidate (``Batch`` keeps a spare
-        slot for it), so no compaction pass is needed.
+        Positions run over a row's ``n * batch`` entries feature-major; entries are independent,
+        so the order in which the Bernoulli process visits them does not change the distribution.
+        An index equal to ``inst * n * batch`` is a discarded candidate (``Batch`` keeps a spare
+        slot for it), so no compaction pass is needed. Positions are summed in float64, exact
+        below 2**53.
         """
         inst, n = self.density.shape
-        length, trash = batch * n, inst * batch * n
+        length, trash = n * batch, inst * n * batch
         log_keep = math.log1p(-q)
-        start = torch.zeros(len(rows), dtype=torch.int64, device=rows.device)
+        start = torch.zeros(len(rows), dtype=torch.float64, device=rows.device)  # next free position
         indices, values = [], []
         while True:  # a second round only for rows whose gaps fell short of the end (rare)
             todo = (start < length).nonzero().flatten()
@@ -133,23 +138,32 @@ class SparseFeatures:
             mean = q * remaining
             k = max(1, min(remaining, math.ceil(mean + MARGIN * math.sqrt(mean * (1 - q)) + 16)))
             u = torch.rand(len(todo), k, generator=generator, device=rows.device)
-            e = torch.log1p(-u.double()) / log_keep  # Exponential / rate, >= 0
-            whole = torch.floor(e)
-            value = (1 + torch.expm1((e - whole) * log_keep) / q).float()  # (0, 1]
-            pos = start[todo, None] + whole.long().cumsum(1) + torch.arange(k, device=rows.device)
+            e = u.double().neg_().log1p_().div_(log_keep)  # Exponential / rate, >= 0
+            gap = torch.floor(e)
+            value = e.sub_(gap).mul_(log_keep).expm1_().div_(q).add_(1).float()  # (0, 1]
+            # position j = start + sum_{i <= j} (gap_i + 1) - 1
+            gap[:, 0] += start[todo] - 1
+            pos = gap.add_(1).cumsum_(1)
             start[todo] = pos[:, -1] + 1
-            index = rows[todo, None] * length + pos
+            inside = pos < length
             if self._thin:
-                keep = (self.density[rows[todo]] / q).gather(1, pos % n)  # p / q of each candidate's feature
-                index = torch.where(value <= keep, index, trash)
-                value = value / keep
-            indices.append(torch.where(pos < length, index, trash).flatten())
+                feature = pos.clamp(max=length - 1).div_(batch, rounding_mode="floor").long()
+                keep = (self.density[rows[todo]] / q).gather(1, feature)  # p / q of each candidate's feature
+                inside &= value <= keep
+                value = value.div_(keep)
+            index = pos.add_((rows[todo] * length).to(pos.dtype)[:, None]).masked_fill_(~inside, trash)
+            indices.append(index.long().flatten())
             values.append(self._value(value).flatten())
-        return torch.cat(indices), torch.cat(values)
+        return _cat(indices), _cat(values)
+
+
+def _cat(tensors: list[torch.Tensor]) -> torch.Tensor:
+    return tensors[0] if len(tensors) == 1 else torch.cat(tensors)
 
 
 class Batch:
-    """A reusable ``x [inst, batch, n]`` for ``SparseFeatures.sample``, plus one spare slot.
+    """A reusable ``x [inst, batch, n]`` for ``SparseFeatures.sample``, stored feature-major
+    (``xt [inst, n, batch]``, ``x = xt.transpose(1, 2)``), plus one spare slot.
 
     Dense rows are overwritten whole; sparse rows are written by index, and the next sparse
     write first zeroes the entries this one set, so a draw costs time proportional to its
@@ -159,8 +173,9 @@ class Batch:
     def __init__(self, features: SparseFeatures, batch: int):
         inst, n = features.shape
         self.features = features
-        self._flat = torch.zeros(inst * batch * n + 1, device=features.density.device)
-        self.x = self._flat[:-1].view(inst, batch, n)
+        self._flat = torch.zeros(inst * n * batch + 1, device=features.density.device)
+        self.xt = self._flat[:-1].view(inst, n, batch)
+        self.x = self.xt.transpose(1, 2)
         self._last: torch.Tensor | None = None
 
     def write_sparse(self, index: torch.Tensor, value: torch.Tensor) -> None:

@@ -84,24 +84,31 @@ class ReLUOutput:
         dL/db = c ⊙ Σ_batch g and dL/dW = xᵀ(g (c ⊙ W)) + c ⊙ (gᵀh). Folding c into the small
         n×m factors spares a pass over the batch; three bmm's replace forming xᵀg (n×n).
 
+        Everything runs feature-major (``xᵀ [inst, n, batch]``, as ``SparseFeatures`` stores x):
+        every bmm then has the long batch axis as its output columns or its contraction, which
+        MKL runs 1.5–3× faster than the batch-major products for these thin n×m matrices.
+
         ``work``: a dict the caller keeps across calls (the training loop does) to hold the
-        ``[inst, batch, ·]`` intermediates, so each step reuses memory instead of allocating it.
+        ``[inst, ·, batch]`` intermediates, so each step reuses memory instead of allocating it.
         """
         W, b = params["W"], params["b"]
         inst, batch, n = x.shape
+        xt = x.transpose(1, 2)  # [inst, n, batch]; contiguous for SparseFeatures' samples
         scale = _loss_scale(batch, n, reduction)
-        h = torch.bmm(x, W, out=_buffer(work, "h", (inst, batch, W.shape[2]), x))
-        out = torch.baddbmm(b[:, None, :], h, W.transpose(1, 2), out=_buffer(work, "out", x.shape, x))
+        Wt = W.transpose(1, 2)
+        ht = torch.bmm(Wt, xt, out=_buffer(work, "ht", (inst, W.shape[2], batch), x))
+        out = torch.baddbmm(b[:, :, None], W, ht, out=_buffer(work, "out", xt.shape, x))
         if self.relu:
-            on = torch.gt(out, 0, out=_buffer(work, "on", x.shape, x))  # 1.0 / 0.0; ReLU'(0) = 0 as in torch
+            on = torch.gt(out, 0, out=_buffer(work, "on", xt.shape, x))  # 1.0 / 0.0; ReLU'(0) = 0 as in torch
             out.clamp_(min=0)
-        r = out.sub_(x)
-        loss = (r * r).sum(1).mul_(importance).sum(1) * scale if need_loss else None
+        r = out.sub_(xt)
+        loss = (r * r).sum(2).mul_(importance).sum(1) * scale if need_loss else None
         g = r.mul_(on) if self.relu else r
         c = (2 * scale) * importance
-        grad_b = g.sum(1).mul_(c)
-        grad_W = torch.bmm(x.transpose(1, 2), torch.bmm(g, W * c[:, :, None], out=_buffer(work, "gW", h.shape, x)))
-        grad_W.addcmul_(torch.bmm(g.transpose(1, 2), h), c[:, :, None])
+        grad_b = g.sum(2).mul_(c)
+        a = torch.bmm((W * c[:, :, None]).transpose(1, 2), g, out=_buffer(work, "a", ht.shape, x))  # (g(c⊙W))ᵀ
+        grad_W = torch.bmm(xt, a.transpose(1, 2))
+        grad_W.addcmul_(torch.bmm(g, ht.transpose(1, 2)), c[:, :, None])
         return loss, {"W": grad_W, "b": grad_b}
 
 
