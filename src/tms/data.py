@@ -86,15 +86,16 @@ class SparseFeatures:
         """Return ``x`` of shape ``[inst, batch, n]``: a view of a feature-major ``[inst, n, batch]``
         tensor, so ``x.transpose(1, 2)`` is contiguous (the layout the models compute in).
 
-        With ``out`` (from ``self.batch(batch)``) the draw rewrites that buffer in place, touching
-        only the entries the previous draw set, and returns its view; the caller must not keep
-        the previous batch.
+        With ``out`` (from ``self.batch(batch)``) the draw rewrites that buffer in place and
+        returns its view; the caller must not keep the previous batch.
         """
         if out is None:
             out = self.batch(batch)
         elif out.features is not self or out.x.shape[1] != batch:
             raise ValueError(f"out must come from this SparseFeatures' batch({batch})")
         index, value = [], []
+        if len(self._groups) > 1 or self._groups[0][0] <= GAP_SAMPLING_BELOW:
+            out.xt.zero_()
         for q, rows in self._groups:
             if q > GAP_SAMPLING_BELOW:
                 out.xt.index_copy_(0, rows, self._dense(rows, batch, generator))
@@ -103,7 +104,7 @@ class SparseFeatures:
                 index.append(i)
                 value.append(v)
         if index:
-            out.write_sparse(_cat(index), _cat(value))
+            out._flat.index_copy_(0, _cat(index), _cat(value))  # repeats only at the spare slot
         return out.x
 
     def _value(self, u: torch.Tensor) -> torch.Tensor:
@@ -140,7 +141,8 @@ class SparseFeatures:
             u = torch.rand(len(todo), k, generator=generator, device=rows.device)
             e = u.double().neg_().log1p_().div_(log_keep)  # Exponential / rate, >= 0
             gap = torch.floor(e)
-            value = e.sub_(gap).mul_(log_keep).expm1_().div_(q).add_(1).float()  # (0, 1]
+            # the fractional part needs float64 (e reaches thousands at small q); its exp does not
+            value = e.sub_(gap).mul_(log_keep).float().expm1_().div_(q).add_(1)  # (0, 1]
             # position j = start + sum_{i <= j} (gap_i + 1) - 1
             gap[:, 0] += start[todo] - 1
             pos = gap.add_(1).cumsum_(1)
@@ -165,9 +167,8 @@ class Batch:
     """A reusable ``x [inst, batch, n]`` for ``SparseFeatures.sample``, stored feature-major
     (``xt [inst, n, batch]``, ``x = xt.transpose(1, 2)``), plus one spare slot.
 
-    Dense rows are overwritten whole; sparse rows are written by index, and the next sparse
-    write first zeroes the entries this one set, so a draw costs time proportional to its
-    candidates, not to ``inst * batch * n``.
+    A draw zeroes the whole buffer (one memset, cheaper than clearing the previous draw's
+    entries by index) and then writes the dense rows and the sparse rows' active entries.
     """
 
     def __init__(self, features: SparseFeatures, batch: int):
@@ -176,10 +177,3 @@ class Batch:
         self._flat = torch.zeros(inst * n * batch + 1, device=features.density.device)
         self.xt = self._flat[:-1].view(inst, n, batch)
         self.x = self.xt.transpose(1, 2)
-        self._last: torch.Tensor | None = None
-
-    def write_sparse(self, index: torch.Tensor, value: torch.Tensor) -> None:
-        if self._last is not None:
-            self._flat[self._last] = 0.0
-        self._flat[index] = value
-        self._last = index

@@ -98,12 +98,15 @@ class ReLUOutput:
         Wt = W.transpose(1, 2)
         ht = torch.bmm(Wt, xt, out=_buffer(work, "ht", (inst, W.shape[2], batch), x))
         out = torch.baddbmm(b[:, :, None], W, ht, out=_buffer(work, "out", xt.shape, x))
-        if self.relu:
-            on = torch.gt(out, 0, out=_buffer(work, "on", xt.shape, x))  # 1.0 / 0.0; ReLU'(0) = 0 as in torch
-            out.clamp_(min=0)
-        r = out.sub_(xt)
-        loss = (r * r).sum(2).mul_(importance).sum(1) * scale if need_loss else None
-        g = r.mul_(on) if self.relu else r
+        loss = None
+        if need_loss:
+            r = (out.clamp(min=0) if self.relu else out) - xt
+            loss = (r * r).sum(2).mul_(importance).sum(1) * scale
+        if self.relu:  # g = x' − x where the ReLU is on, else 0 (ReLU'(0) = 0 as in torch), in two passes
+            r = torch.sub(out, xt, out=_buffer(work, "r", xt.shape, x))
+            g = torch.ops.aten.threshold_backward.grad_input(r, out, 0, grad_input=out)
+        else:
+            g = out.sub_(xt)
         c = (2 * scale) * importance
         grad_b = g.sum(2).mul_(c)
         a = torch.bmm((W * c[:, :, None]).transpose(1, 2), g, out=_buffer(work, "a", ht.shape, x))  # (g(c⊙W))ᵀ
