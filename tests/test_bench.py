@@ -29,3 +29,11 @@ def test_figure_times_sum_a_figures_jobs(tmp_path):
     assert report["figures"]["intro"]["seconds"] == 36.0
     assert math.isnan(report["figures"]["basic_results"]["seconds"])  # missing jobs are not zero
     assert report["total_seconds_all_jobs"] == 46.0 and report["jobs"] == 4
+
+
+def test_peak_memory_is_measured_in_a_fresh_process():
+    """A 1000-instance stepper adds tens of MiB; a tiny one next to nothing (no timing asserted)."""
+    from tms.bench import peak_memory_mib
+
+    big, tiny = peak_memory_mib("tms", 10, 5, 1000, 256), peak_memory_mib("tms", 5, 2, 1, 8)
+    assert big > 5 and 0 <= tiny < big

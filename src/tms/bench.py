@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import platform
 import statistics
+import subprocess
+import sys
 import time
 
 import torch
@@ -55,9 +57,29 @@ def tms_stepper(n: int, m: int, inst: int, batch: int):
     return make_step(model, params, opt, features, torch.ones(inst, n), recipe, torch.Generator().manual_seed(0))
 
 
+STEPPERS = {"reference": reference_stepper, "tms": tms_stepper}
+
+
+def peak_memory_mib(kind: str, n: int, m: int, inst: int, batch: int = 1024) -> float:
+    """Peak resident memory (MiB) that building ``kind``'s stepper and taking 3 steps adds to a
+    fresh Python process that has imported torch: the rise of Linux's ``VmHWM`` (the process's
+    own high-water mark; ``ru_maxrss`` would inherit the parent's size across fork and exec)."""
+    code = (
+        "import re, tms.bench as b\n"
+        "hwm = lambda: int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))\n"
+        "base = hwm()\n"
+        f"step = b.STEPPERS[{kind!r}]({n}, {m}, {inst}, {batch})\n"
+        "for i in range(3): step(i)\n"
+        "print((hwm() - base) / 1024)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return round(float(done.stdout.split()[-1]), 1)
+
+
 def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, batch: int = 1024) -> dict:
-    """Median ms/step of both implementations (after a warm-up) and their ratio."""
-    steppers = {"reference": reference_stepper(n, m, inst, batch), "tms": tms_stepper(n, m, inst, batch)}
+    """Median ms/step of both implementations (after a warm-up), their ratio, and the peak
+    memory each adds (measured in fresh processes)."""
+    steppers = {name: make(n, m, inst, batch) for name, make in STEPPERS.items()}
     for step in steppers.values():
         _time(step, 3)
     times = {k: [] for k in steppers}
@@ -71,6 +93,8 @@ def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, b
         "reference_ms": round(med["reference"], 3),
         "tms_ms": round(med["tms"], 3),
         "ratio": round(med["reference"] / med["tms"], 2),
+        "reference_peak_mib": peak_memory_mib("reference", n, m, inst, batch),
+        "tms_peak_mib": peak_memory_mib("tms", n, m, inst, batch),
         "repeats": repeats,
         "steps_per_repeat": steps,
     }
@@ -114,7 +138,11 @@ def main(args) -> int:
         row = bench_config(*parse_config(text), repeats=args.repeats, steps=args.steps)
         rows.append(row)
         if not args.json:
-            print(f"{row['config']:>12}  reference {row['reference_ms']:8.2f} ms  tms {row['tms_ms']:8.2f} ms  ×{row['ratio']:.2f}", flush=True)
+            print(
+                f"{row['config']:>12}  reference {row['reference_ms']:8.2f} ms  tms {row['tms_ms']:8.2f} ms  "
+                f"×{row['ratio']:.2f}  peak MiB {row['reference_peak_mib']:.0f} / {row['tms_peak_mib']:.0f}",
+                flush=True,
+            )
     report = {
         "machine": {"platform": platform.platform(), "threads": torch.get_num_threads(), "torch": torch.__version__},
         "results": rows,
