@@ -106,6 +106,23 @@ def test_signed_values_uniform_on_minus_one_one(ps):
         assert ks_uniform(v, -1.0, 1.0) < KS_CRIT_1E3 / math.sqrt(v.numel())
 
 
+@pytest.mark.parametrize("ps", [[0.01, 0.004], [0.001, 0.001]], ids=["thinned", "plain"])
+def test_float64_gap_path_is_exact(ps):
+    """Rows sparser than FLOAT32_GAPS_FROM take the float64 gap path: binomial density, U(0,1]
+    values (KS), also for the thinned feature."""
+    from tms.data import FLOAT32_GAPS_FROM
+
+    assert max(ps) < FLOAT32_GAPS_FROM
+    N = 2_000_000
+    x = SparseFeatures(torch.tensor([ps])).sample(N, torch.Generator().manual_seed(11))
+    for i, p in enumerate(ps):
+        v = x[0, :, i]
+        v = v[v != 0]
+        assert binomial_ok(v.numel(), N, p)
+        assert v.min() > 0 and v.max() <= 1
+        assert ks_uniform(v) < KS_CRIT_1E3 / math.sqrt(v.numel())
+
+
 def test_same_seed_same_samples():
     """Same generator seed -> identical samples; another seed -> different samples."""
     f = SparseFeatures(torch.full((2, 5), 0.3))
