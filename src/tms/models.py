@@ -91,15 +91,16 @@ class ReLUOutput:
         every bmm then has the long batch axis as its output columns or its contraction, which
         MKL runs 1.5–3× faster than the batch-major products for these thin n×m matrices.
 
-        Instances are independent, so they are processed in chunks of about ``CHUNK_ELEMENTS``
-        entries of x: each chunk's intermediates stay in cache between the passes over them.
+        Instances are independent, so on CPU they are processed in chunks of about
+        ``CHUNK_ELEMENTS`` entries of x: each chunk's intermediates stay in cache between the
+        passes over them.
 
         ``work``: a dict the caller keeps across calls (the training loop does) to hold the
         ``[chunk, ·, batch]`` intermediates, so each step reuses memory instead of allocating it.
         """
         inst, batch, n = x.shape
         size = max(1, CHUNK_ELEMENTS // (n * batch))
-        if size >= inst:
+        if size >= inst or x.device.type != "cpu":  # a GPU wants few large kernels, not cache-sized ones
             return self._loss_and_grads(params, x, importance, reduction, need_loss, work)
         grads = {name: torch.empty_like(p) for name, p in params.items()}
         losses = []
