@@ -121,7 +121,7 @@ def figure_times(bench_dir) -> dict:
         parts["plot"] = seconds(bench_dir / "figures" / f"{figure}.tsv")
         parts["claims"] = seconds(bench_dir / "claims" / f"{figure}.tsv")
         rows[figure] = {"seconds": round(sum(parts.values()), 1), "parts": parts}
-    jobs = sorted(bench_dir.glob("*/*.tsv"))
+    jobs = sorted(bench_dir.glob("**/*.tsv"))
     return {"figures": rows, "total_seconds_all_jobs": round(sum(seconds(p) for p in jobs), 1), "jobs": len(jobs)}
 
 

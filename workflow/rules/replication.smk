@@ -30,6 +30,8 @@ rule replication:
         md="results/replication.md",
     log:
         "results/logs/replication.log",
+    benchmark:
+        "results/benchmarks/replication.tsv"
     conda:
         CONDA_ENV
     threads: 1
