@@ -155,6 +155,20 @@ def test_run_experiment_artefact_round_trip(tmp_path):
     assert len(run.best().density) == len(exp.densities)
 
 
+def test_checkpoints_are_stored_instance_first(tmp_path):
+    """With recipe.checkpoints the artefact holds checkpoints.W [inst, k, n, m], checkpoints.b and
+    the shared checkpoint_steps; selecting instances keeps them aligned."""
+    exp = Experiment.from_config("tiny", tiny_config(recipe={"steps": 8, "checkpoints": 4}))
+    tensors, meta = run_experiment(exp)
+    k = len(exp.recipe.checkpoint_steps())
+    assert tensors["checkpoints.W"].shape == (exp.n_instances, k, 5, 2)
+    assert tensors["checkpoint_steps"].tolist() == exp.recipe.checkpoint_steps()
+    save_run(tmp_path / "tiny", tensors, meta)
+    best = load_run(tmp_path / "tiny").best()
+    assert best["checkpoints.W"].shape == (len(exp.densities), k, 5, 2)
+    assert best["checkpoint_steps"].tolist() == exp.recipe.checkpoint_steps()
+
+
 def test_config_is_not_mutated():
     cfg = tiny_config(recipe={"steps": 3})
     before = copy.deepcopy(cfg)

@@ -284,6 +284,9 @@ def test_nan_params_diverge(make_recipe):
         # PyYAML reads `lr: 1e-3` (no dot) as the string "1e-3": it must be named, not a TypeError
         ("lr", "1e-3", ["recipe.lr"]),
         ("weight_decay", "1e-2", ["recipe.weight_decay"]),
+        ("checkpoints", -1, ["recipe.checkpoints"]),
+        ("checkpoints", 20_000, ["recipe.checkpoints", "steps"]),
+        ("checkpoints", 2.0, ["recipe.checkpoints"]),
     ],
 )
 def test_bad_recipe_raises(field, value, words):
@@ -327,3 +330,35 @@ def test_lr_at_schedules():
     cos = Recipe(steps=T, lr=lr, schedule="cosine")
     assert cos.lr_at(0) == pytest.approx(lr) and cos.lr_at(100) == pytest.approx(lr / 2) and cos.lr_at(T) == pytest.approx(0, abs=1e-15)
     assert Recipe(steps=T, lr=lr, schedule="linear").lr_at(50) == pytest.approx(0.075)
+
+
+def test_checkpoint_steps_are_log_spaced():
+    """From step 0 to the last, strictly increasing, ratios between neighbours about constant
+    once rounding stops merging the early ones; none without checkpoints."""
+    steps = Recipe(steps=10_000, checkpoints=30).checkpoint_steps()
+    assert steps[0] == 0 and steps[-1] == 9_999 and steps == sorted(set(steps))
+    assert 20 <= len(steps) <= 30
+    late = [b / a for a, b in zip(steps[-10:], steps[-9:])]
+    assert max(late) / min(late) < 1.01
+    assert Recipe(steps=10_000).checkpoint_steps() == []
+
+
+def test_checkpoints_are_the_weights_before_their_step(make_recipe):
+    """Checkpoint k holds the parameters before step s_k: bit-identical to the final weights of
+    the same run stopped after s_k steps; the loss at s_k is logged; no checkpoint, no change."""
+    feats, imp, model = SparseFeatures(torch.full((2, 5), 0.3)), torch.ones(2, 5), make_model("relu_output")
+    recipe = make_recipe(steps=12, log_every=100, checkpoints=5)
+    full = train(model, feats, imp, 2, recipe, seed=1)
+    at = recipe.checkpoint_steps()
+    assert full.checkpoints["W"].shape == (2, len(at), 5, 2) and full.checkpoints["b"].shape == (2, len(at), 5)
+    assert set(at) <= set(full.loss_steps)
+    for k, s in enumerate(at):
+        if s == 0:
+            init = model.init_params(2, 5, 2, recipe.init, stream_generator(1, "init"))
+            assert torch.equal(full.checkpoints["W"][:, k], init["W"])
+        else:
+            short = train(model, feats, imp, 2, make_recipe(steps=s, log_every=100), seed=1)
+            assert torch.equal(full.checkpoints["W"][:, k], short.params["W"])
+            assert torch.equal(full.checkpoints["b"][:, k], short.params["b"])
+    plain = train(model, feats, imp, 2, make_recipe(steps=12, log_every=100), seed=1)
+    assert plain.checkpoints == {} and torch.equal(plain.params["W"], full.params["W"])

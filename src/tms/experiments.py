@@ -111,7 +111,10 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False)
         "eval_loss": result.eval_loss,
         "loss_curve": result.loss_curve,
         "loss_steps": torch.tensor(result.loss_steps),
+        **{f"checkpoints.{k}": v for k, v in result.checkpoints.items()},
     }
+    if result.checkpoints:
+        tensors["checkpoint_steps"] = torch.tensor(exp.recipe.checkpoint_steps())
     meta = {
         "experiment": exp.to_dict(),
         "instances": exp.instance_table(),

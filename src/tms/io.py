@@ -23,7 +23,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 WEIGHTS, META = "weights.safetensors", "meta.json"
-SHARED_TENSORS = {"loss_steps"}  # every other tensor has the instance axis first
+SHARED_TENSORS = {"loss_steps", "checkpoint_steps"}  # every other tensor has the instance axis first
 
 
 def versions() -> dict[str, str]:

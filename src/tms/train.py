@@ -11,6 +11,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 
@@ -39,6 +40,7 @@ class Recipe:
     loss_reduction: str = "mean"
     eval_samples: int = 100_000
     log_every: int = 100
+    checkpoints: int = 0
 
     def __post_init__(self):
         for name, allowed in (
@@ -53,6 +55,9 @@ class Recipe:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"recipe.{name} must be a positive integer; got {value!r}")
+        k = self.checkpoints
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= self.steps:
+            raise ValueError(f"recipe.checkpoints must be an integer in [0, steps={self.steps}]; got {k!r}")
         for name, low in (("lr", "> 0"), ("weight_decay", ">= 0")):
             value = getattr(self, name)
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -61,6 +66,14 @@ class Recipe:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+    def checkpoint_steps(self) -> list[int]:
+        """The 0-based steps at which weights are kept (before that step's update): up to
+        ``checkpoints`` steps log-spaced from 0 to ``steps − 1`` (fewer when rounding merges
+        early ones), for watching learning dynamics (paper #learning)."""
+        if self.checkpoints == 0:
+            return []
+        return sorted({round(s) - 1 for s in np.geomspace(1, self.steps, self.checkpoints)})
 
     def lr_at(self, step: int) -> float:
         """Learning rate at 0-based ``step``: constant, cosine or linear decay to 0."""
@@ -77,13 +90,17 @@ class TrainResult:
     """Trained parameters and losses, all instance-first.
 
     ``loss_curve``: ``[inst, records]`` training-batch loss at steps ``loss_steps``;
-    ``eval_loss``: ``[inst]`` loss on a fresh sample of ``recipe.eval_samples``.
+    ``eval_loss``: ``[inst]`` loss on a fresh sample of ``recipe.eval_samples``;
+    ``checkpoints``: name -> ``[inst, k, ...]`` the parameters before each step of
+    ``recipe.checkpoint_steps()`` (empty without checkpoints); their training-batch loss is in
+    ``loss_curve`` at those steps.
     """
 
     params: dict[str, torch.Tensor]
     loss_steps: list[int]
     loss_curve: torch.Tensor
     eval_loss: torch.Tensor
+    checkpoints: dict[str, torch.Tensor] = dataclasses.field(default_factory=dict)
 
 
 STREAMS = ("init", "data", "eval")
@@ -146,16 +163,17 @@ def _check_finite(loss: torch.Tensor, step: int) -> None:
 def make_step(model, params, opt, features, importance, recipe: Recipe, generator):
     """The training step ``step(i) -> loss [inst] | None``: sample a batch into a reused buffer,
     closed-form gradients, optimizer step. The loss is computed only on logged steps (every
-    ``recipe.log_every`` and the last), the only ones that record it."""
+    ``recipe.log_every``, the last and the checkpoints), the only ones that record it."""
     batch = features.batch(recipe.batch_size)
     work: dict = {}
+    checkpoints = set(recipe.checkpoint_steps())
 
     def step(i: int) -> torch.Tensor | None:
         if recipe.schedule != "constant":
             for group in opt.param_groups:
                 group["lr"] = recipe.lr_at(i)
         x = features.sample(recipe.batch_size, generator, out=batch)
-        logged = i % recipe.log_every == 0 or i == recipe.steps - 1
+        logged = i % recipe.log_every == 0 or i == recipe.steps - 1 or i in checkpoints
         with torch.no_grad():
             loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction, logged, work)
         for name, p in params.items():
@@ -204,7 +222,10 @@ def train(
     step = make_step(model, params, opt, features, importance, recipe, data_gen)
 
     loss_steps, curve = [], []
+    checkpoint_at, snapshots = set(recipe.checkpoint_steps()), []
     for i in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
+        if i in checkpoint_at:
+            snapshots.append({k: v.detach().cpu().clone() for k, v in params.items()})
         loss = step(i)
         if loss is not None:
             _check_finite(loss, i)
@@ -223,4 +244,5 @@ def train(
         loss_steps=loss_steps,
         loss_curve=torch.stack(curve, dim=1).cpu(),
         eval_loss=eval_loss.cpu(),
+        checkpoints={k: torch.stack([s[k] for s in snapshots], dim=1) for k in params} if snapshots else {},
     )
