@@ -362,3 +362,18 @@ def test_checkpoints_are_the_weights_before_their_step(make_recipe):
             assert torch.equal(full.checkpoints["b"][:, k], short.params["b"])
     plain = train(model, feats, imp, 2, make_recipe(steps=12, log_every=100), seed=1)
     assert plain.checkpoints == {} and torch.equal(plain.params["W"], full.params["W"])
+
+
+def test_job_device_follows_the_scheduler(monkeypatch):
+    """auto -> CUDA only with a GPU resource and a visible GPU; explicit settings are kept."""
+    from tms.train import job_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert job_device("auto", 1).type == "cpu" and job_device("cpu", 1).type == "cpu"
+    with pytest.raises(ValueError, match="cuda"):
+        job_device("cuda", 0)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert job_device("auto", 1).type == "cuda" and job_device("auto", 0).type == "cpu"
+    assert job_device("cpu", 1).type == "cpu"
+    with pytest.raises(ValueError, match="device"):
+        job_device("tpu", 1)

@@ -129,6 +129,15 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
+def job_device(setting: str, gpus: int) -> torch.device:
+    """The device of a Snakemake training job: ``auto`` takes CUDA only when the scheduler gave
+    the job a GPU (``resources.gpu > 0``, as profiles/gpu and profiles/slurm do) and torch sees
+    one; ``cpu`` and ``cuda`` are taken as they are."""
+    if setting == "auto":
+        return resolve_device("cuda" if gpus > 0 and torch.cuda.is_available() else "cpu")
+    return resolve_device(setting)
+
+
 def _make_optimizer(params: list[torch.Tensor], recipe: Recipe):
     fused = {"fused": True}
     if recipe.optimizer == "adamw":

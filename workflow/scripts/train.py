@@ -9,16 +9,13 @@ import torch  # noqa: E402
 
 from tms.experiments import Experiment, run_experiment  # noqa: E402
 from tms.io import save_run  # noqa: E402
-from tms.train import resolve_device  # noqa: E402
+from tms.train import job_device  # noqa: E402
 
 sm = snakemake  # noqa: F821
 torch.set_num_threads(sm.threads)
 
-# "auto" uses the GPU only when the scheduler gave this job one (--set-resources train:gpu=1).
-device = sm.params.device
-if device == "auto":
-    device = "cuda" if sm.resources.get("gpu", 0) > 0 and torch.cuda.is_available() else "cpu"
-device = resolve_device(device)
+# "auto" uses the GPU only when the scheduler gave this job one (profiles/gpu, profiles/slurm).
+device = job_device(sm.params.device, sm.resources.get("gpu", 0))
 
 exp = Experiment.from_config(sm.wildcards.experiment, sm.config)
 assert exp.to_dict() == sm.params.spec, "the rule's params must be the spec that is trained"
