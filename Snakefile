@@ -28,3 +28,4 @@ rule all:
         expand("figures/{figure}.pdf", figure=FIGURES),
         "results/replication.json",
         "results/replication.md",
+        "results/replication_report.html",

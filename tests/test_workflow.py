@@ -146,6 +146,20 @@ def quick(tmp_path_factory):
     return root, run
 
 
+def test_quick_dag_writes_the_html_report(quick):
+    """The papermill-executed notebook shows every figure (as an inline image) with its claims,
+    and the whole table; the HTML hides the code."""
+    root, _ = quick
+    html = (root / "results" / "replication_report.html").read_text()
+    executed = json.loads((root / "results" / "replication_report.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"]["runs_dir"] == "results/runs"
+    for figure in FIGURES:
+        assert f"figures/{figure}.pdf" in html
+    assert html.count("data:image/png;base64") >= len(FIGURES)
+    assert "The whole replication table" in html and "Traceback" not in html
+    assert "load_run(" not in html  # inputs excluded
+
+
 def test_quick_dag_draws_every_figure(quick):
     root, _ = quick
     for figure in FIGURES:

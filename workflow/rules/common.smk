@@ -80,6 +80,12 @@ def run_files(figure, kind):
     return [f"results/runs/{e}/{kind}" for e in experiments_for(figure)]
 
 
+def figure_runs(kind):
+    """``kind`` of every run that some figure needs, each once."""
+    names = sorted({e for figure in FIGURES for e in experiments_for(figure)})
+    return [f"results/runs/{e}/{kind}" for e in names]
+
+
 def figure_inputs(figure):
     return {
         "weights": run_files(figure, "weights.safetensors"),

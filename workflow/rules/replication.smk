@@ -39,3 +39,28 @@ rule replication:
         mem_mb=500,
     script:
         "../scripts/replication.py"
+
+
+rule replication_report:
+    """The report notebook, executed by papermill on this build's runs and exported to HTML."""
+    input:
+        replication="results/replication.json",
+        figures=expand("figures/{figure}.pdf", figure=FIGURES),
+        meta=figure_runs("meta.json"),
+        weights=figure_runs("weights.safetensors"),
+        notebook="workflow/notebooks/replication_report.ipynb",
+        sources=package_sources("figure.py"),
+    output:
+        notebook="results/replication_report.ipynb",
+        html="results/replication_report.html",
+    log:
+        "results/logs/replication_report.log",
+    benchmark:
+        "results/benchmarks/replication_report.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/report.py"
