@@ -160,6 +160,17 @@ def test_quick_dag_writes_the_html_report(quick):
     assert "load_run(" not in html  # inputs excluded
 
 
+def test_snakemake_report_holds_every_figure(quick):
+    """`snakemake --report` builds a self-contained report with every figure and the HTML report."""
+    root, run = quick
+    rc, out = run("--report", "report.html")
+    assert rc == 0, out[-3000:]
+    text = (root / "report.html").read_text(errors="replace")
+    for figure in FIGURES:
+        assert f"{figure}.pdf" in text
+    assert "replication_report.html" in text
+
+
 def test_quick_dag_draws_every_figure(quick):
     root, _ = quick
     for figure in FIGURES:

@@ -52,7 +52,11 @@ rule replication_report:
         sources=package_sources("figure.py"),
     output:
         notebook="results/replication_report.ipynb",
-        html="results/replication_report.html",
+        html=report(
+            "results/replication_report.html",
+            caption="../report/replication_report.rst",
+            category="0. Replication report",
+        ),
     log:
         "results/logs/replication_report.log",
     benchmark:
