@@ -122,15 +122,19 @@ class Run:
         instances = {k: [v[i] for i in index] for k, v in self.meta["instances"].items()}
         return Run(tensors, {**self.meta, "instances": instances})
 
-    def best(self) -> "Run":
-        """One instance per sweep point: the replica with the lowest evaluation loss."""
+    def best_indices(self) -> list[int]:
+        """Per sweep point (in point order), the instance of its lowest-evaluation-loss replica."""
         points = self.values("point")
         loss = self.eval_loss.tolist()
         best: dict[int, int] = {}
         for k, p in enumerate(points):
             if p not in best or loss[k] < loss[best[p]]:
                 best[p] = k
-        return self.subset(best[p] for p in sorted(best))
+        return [best[p] for p in sorted(best)]
+
+    def best(self) -> "Run":
+        """One instance per sweep point: the replica with the lowest evaluation loss."""
+        return self.subset(self.best_indices())
 
     def at(self, key: str, value: float, rel: float = 1e-6) -> int:
         """Index of the (first) instance whose sweep value ``key`` equals ``value``."""

@@ -10,6 +10,7 @@ import matplotlib
 
 from tms.figures import experiments_for
 from tms.io import Run
+from tms.plots.adversarial import plot_adversarial
 from tms.plots.basic_results import plot_basic_results
 from tms.plots.intro import plot_intro
 from tms.plots.style import STYLE, save_pdf
@@ -19,6 +20,7 @@ PLOTTERS = {
     "intro": plot_intro,
     "basic_results": plot_basic_results,
     "basic_results_large": plot_basic_results,
+    "adversarial": plot_adversarial,
 }
 
 

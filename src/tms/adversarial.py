@@ -1,0 +1,96 @@
+"""Adversarial vulnerability of superposition (paper #adversarial, FIGURES.md §6, F19).
+
+For the ReLU output model x' = ReLU(WWᵀx + b) (our layout: ``W [n, m]``, G = WWᵀ ``[n, n]``, the
+paper's WᵀW), the pre-activation of output i is (Gx)_i, so among perturbations of L2 norm ε the
+one that raises it most is δ_i = ε G_i / ‖G_i‖ (row i; G is symmetric). The attack budget is
+ε = 0.1 · E‖x‖ (the paper's 0.1 × the mean input norm). For each feature i, δ_i is added to every
+input and the loss is measured against the clean target; the attack is the most harmful i.
+
+Vulnerability = (L' − L) / (L'₀ − L₀): the loss increase relative to the same attack on a
+baseline without superposition, the model that represents the m most important features
+orthogonally (W_i = e_i for i < m, else 0; b = 0). There the best attack adds ε to feature 0's
+own input, which costs exactly I₀ ε² per sample (× 1/n for the "mean" reduction):
+``baseline_increase`` is that closed form, and the tests check the attack code reproduces it.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from tms.data import SparseFeatures
+from tms.metrics import gram
+from tms.models import _loss_scale, weighted_mse
+
+BUDGET = 0.1  # ε / E‖x‖ (paper)
+
+
+def attack_directions(W: torch.Tensor) -> torch.Tensor:
+    """Unit δ_i ``[inst, n, n]`` (row i attacks feature i) from ``W [inst, n, m]``; a zero row of
+    G (an unrepresented feature) gives a zero direction."""
+    G = gram(W)
+    return G / G.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+
+
+def loss_increases(model, params: dict, x: torch.Tensor, importance: torch.Tensor, eps: torch.Tensor, reduction: str = "mean"):
+    """``[inst, n]``: L(x + ε δ_i) − L(x) for each attacked feature i, against the clean target.
+
+    ``x``: ``[inst, batch, n]``; ``eps``: ``[inst]`` attack norms; ``importance``: ``[inst, n]``.
+    """
+    clean = weighted_mse(model.forward(params, x), model.target(x), importance, reduction)
+    deltas = attack_directions(params["W"]) * eps[:, None, None]
+    out = []
+    for i in range(x.shape[2]):
+        attacked = model.forward(params, x + deltas[:, None, i, :])
+        out.append(weighted_mse(attacked, model.target(x), importance, reduction) - clean)
+    return torch.stack(out, dim=1)
+
+
+def baseline_increase(importance: torch.Tensor, eps: torch.Tensor, n: int, reduction: str = "mean") -> torch.Tensor:
+    """L'₀ − L₀ ``[inst]`` of the no-superposition baseline: max_i I_i ε² (× the reduction's 1/n)."""
+    return importance.amax(1) * eps.square() * _loss_scale(1, n, reduction)
+
+
+@torch.no_grad()
+def vulnerability(model, params: dict, density: torch.Tensor, importance: torch.Tensor, samples: int = 10_000, seed: int = 0, reduction: str = "mean") -> dict:
+    """The F19 measurement for every instance.
+
+    Args:
+        params: ``W [inst, n, m]``, ``b [inst, n]``; density, importance: ``[inst, n]``.
+        samples: inputs per instance, drawn from the instance's own distribution.
+
+    Returns ``{"vulnerability": [inst], "increase": [inst], "baseline": [inst], "feature": [inst]
+    (the most harmful feature), "eps": [inst]}``.
+    """
+    x = SparseFeatures(density).sample(samples, torch.Generator().manual_seed(seed))
+    eps = BUDGET * x.norm(dim=2).mean(1)
+    increases = loss_increases(model, params, x, importance, eps, reduction)
+    worst, feature = increases.max(1)
+    base = baseline_increase(importance, eps, x.shape[2], reduction)
+    return {"vulnerability": worst / base, "increase": worst, "baseline": base, "feature": feature, "eps": eps}
+
+
+def spearman(a, b) -> float:
+    """Spearman rank correlation of two equal-length sequences (Pearson correlation of ranks;
+    ties are not averaged, which is exact for continuous measurements)."""
+    a, b = torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64)
+    ra, rb = a.argsort().argsort().double(), b.argsort().argsort().double()
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    return float((ra * rb).sum() / (ra.norm() * rb.norm()))
+
+
+def sweep(run, samples: int = 10_000, seed: int = 0) -> dict:
+    """F19 on every instance of a ReLU-output density sweep (a ``tms.io.Run``): vulnerability,
+    features per dimension ‖W‖_F²/m and density, as lists in instance order, plus the best replica
+    of each density (``best``: instance indices, lowest evaluation loss)."""
+    from tms.metrics import features_per_dimension
+    from tms.models import make_model
+
+    model = make_model(run.spec["model"])
+    density = torch.tensor(run.density)[:, None].expand(-1, run.W.shape[1]).contiguous()
+    measured = vulnerability(model, {"W": run.W, "b": run.b}, density, run["importance"], samples, seed)
+    return {
+        "density": list(run.density),
+        "vulnerability": measured["vulnerability"].tolist(),
+        "features_per_dimension": features_per_dimension(run.W).tolist(),
+        "best": run.best_indices(),
+    }

@@ -1,0 +1,45 @@
+"""Claims of F19 (#adversarial): vulnerability to the analytic attack across a density sweep.
+
+The sweep is the F5 ReLU-output run (n=80, m=20, I = 0.9^i, densities 1 … 0.001): the paper
+names no n, m for this figure, and F5's sweep spans no to strong superposition.
+"""
+
+from __future__ import annotations
+
+from tms.adversarial import spearman, sweep
+from tms.claims import Measured, claim
+
+RUN = "basic_large_relu"
+RISE = 3.0  # the paper's "sharp" rise: more than 3x the dense model's vulnerability
+RANK = 0.8  # "tracks features per dimension": a rank correlation of at least 0.8
+
+
+@claim(
+    "C19.1",
+    "adversarial",
+    "#adversarial",
+    "Vulnerability to the analytic attack rises sharply (> 3×) as superposition forms.",
+    "max over densities of the best replica's vulnerability > 3 × its value at density 1",
+    f"ratio > {RISE}",
+    required=False,
+)
+def vulnerability_rises(runs):
+    s = sweep(runs[RUN])
+    by_density = {round(s["density"][k], 6): round(s["vulnerability"][k], 3) for k in s["best"]}
+    ratio = max(by_density.values()) / by_density[1.0]
+    return Measured({"ratio": round(ratio, 2), "vulnerability by density": by_density}, ratio > RISE)
+
+
+@claim(
+    "C19.2",
+    "adversarial",
+    "#adversarial",
+    "Vulnerability tracks features per dimension ‖W‖_F²/m.",
+    "high rank correlation between vulnerability and features per dimension across the sweep",
+    f"Spearman ρ ≥ {RANK} over every instance",
+    required=False,
+)
+def vulnerability_tracks_features_per_dimension(runs):
+    s = sweep(runs[RUN])
+    rho = spearman(s["vulnerability"], s["features_per_dimension"])
+    return Measured({"spearman": round(rho, 3), "instances": len(s["density"])}, rho >= RANK)
