@@ -19,6 +19,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/intro.smk"
 include: "workflow/rules/basic_results.smk"
+include: "workflow/rules/learning_dynamics.smk"
 include: "workflow/rules/adversarial.smk"
 include: "workflow/rules/replication.smk"
 

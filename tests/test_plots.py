@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib
 import pytest
 import torch
@@ -15,9 +17,9 @@ from tms.train import Recipe
 TINY = Recipe(steps=50, batch_size=128, eval_samples=1000, log_every=10)
 
 
-def _run(model: str, n: int, m: int, densities, replicas: int = 2, decay: float = 0.9) -> Run:
+def _run(model: str, n: int, m: int, densities, replicas: int = 2, decay: float = 0.9, recipe=TINY) -> Run:
     exp = Experiment(name=model, model=model, n_features=n, n_hidden=m, densities=tuple(densities),
-                     importance_decay=decay, replicas=replicas, recipe=TINY)
+                     importance_decay=decay, replicas=replicas, recipe=recipe)
     return Run(*run_experiment(exp))
 
 
@@ -30,6 +32,7 @@ def runs() -> dict[str, Run]:
         linear = _run("linear", 8, 3, [1.0])
         relu = _run("relu_output", 8, 3, [1.0, 0.1, 0.01])
         intro = _run("relu_output", 5, 2, [1.0, 0.2, 0.1])
+        dynamics = _run("relu_output", 12, 3, [0.3], decay=1.0, recipe=dataclasses.replace(TINY, checkpoints=10))
     finally:
         torch.set_num_threads(threads)
     return {
@@ -38,6 +41,7 @@ def runs() -> dict[str, Run]:
         "basic_relu": relu,
         "basic_large_linear": linear,
         "basic_large_relu": relu,
+        "learning_dynamics": dynamics,
     }
 
 

@@ -10,6 +10,7 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "intro": ("#motivation (Figure 1)", ("intro",)),
     "basic_results": ("#demonstrating-basic-results (F4)", ("basic_linear", "basic_relu")),
     "basic_results_large": ("#demonstrating-basic-results (F5)", ("basic_large_linear", "basic_large_relu")),
+    "learning_dynamics": ("#learning-jumps (F17)", ("learning_dynamics",)),
     "adversarial": ("#adversarial (F19)", ("basic_large_relu",)),
 }
 

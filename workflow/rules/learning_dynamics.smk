@@ -1,0 +1,26 @@
+# Section 5 of the paper (#learning).
+
+
+rule learning_dynamics:
+    """F17: features' dimensionality over training jumps to digons, beside the loss curve."""
+    input:
+        **figure_inputs("learning_dynamics"),
+    output:
+        report(
+            "figures/learning_dynamics.pdf",
+            caption="../report/learning_dynamics.rst",
+            category="5. Learning dynamics",
+        ),
+    log:
+        "results/logs/figures/learning_dynamics.log",
+    benchmark:
+        "results/benchmarks/figures/learning_dynamics.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        figure="learning_dynamics",
+    script:
+        "../scripts/figure.py"
