@@ -59,7 +59,7 @@ def test_every_configured_experiment_resolves(config):
         assert imp.shape == (exp.n_instances, n)
         decay = entry.get("importance_decay", 1.0)
         torch.testing.assert_close(imp[-1], torch.tensor([decay**i for i in range(n)]), rtol=1e-5, atol=0)
-        assert exp.recipe == Recipe(**config["recipe"])  # no per-experiment override in the default config
+        assert exp.recipe == Recipe(**{**config["recipe"], **entry.get("recipe", {})})
         assert exp.seed == config["seed"] and exp.model == entry["model"] and exp.n_hidden == entry["n_hidden"]
 
 
