@@ -85,7 +85,7 @@ class Experiment:
 
     def features(self) -> SparseFeatures:
         density = torch.tensor(self.instance_table()["density"])[:, None].expand(-1, self.n_features)
-        return SparseFeatures(density.contiguous())
+        return SparseFeatures(density.contiguous(), signed=make_model(self.model).signed)  # |x| trains on ±x
 
     def importance(self) -> torch.Tensor:
         """``[inst, n]``."""

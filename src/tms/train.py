@@ -219,6 +219,9 @@ def train(
     inst, n = features.shape
     if importance.shape != (inst, n):
         raise ValueError(f"importance must have shape {(inst, n)}; got {tuple(importance.shape)}")
+    if getattr(features, "signed", False) != getattr(model, "signed", False):
+        want = "signed (U[-1, 1])" if getattr(model, "signed", False) else "unsigned (U[0, 1])"
+        raise ValueError(f"model {model.name} trains on {want} features; got signed={features.signed}")
     if not (isinstance(n_hidden, int) and n_hidden >= 1):
         raise ValueError(f"n_hidden must be a positive integer; got {n_hidden!r}")
     dev = resolve_device(device)
