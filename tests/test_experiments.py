@@ -10,7 +10,7 @@ import torch
 import yaml
 
 from tms.data import importance_decay
-from tms.experiments import Experiment, run_experiment
+from tms.experiments import Experiment, grid_values, run_experiment
 from tms.io import load_run, save_run
 from tms.models import make_model
 from tms.train import Recipe, train
@@ -40,17 +40,22 @@ def tiny_config(**entry) -> dict:
 
 
 def test_every_configured_experiment_resolves(config):
-    """Each experiment of config/config.yaml: instance count = len(densities) * replicas, instance k
-    is point k // replicas with that point's density, features and importance match (I = decay^i)."""
+    """Each experiment of config/config.yaml: instance count = points * replicas, where the points are
+    the densities (or, with relative_importance, the grid densities x relative importances,
+    density-major); instance k is point k // replicas with that point's density, features and
+    importance match (I = decay^i; on a grid, 1 except the last feature, which has importance r)."""
     assert config["experiments"], "config has no experiments"
     for name, entry in config["experiments"].items():
         exp = Experiment.from_config(name, config)
-        d, r, n = entry["densities"], entry.get("replicas", 1), entry["n_features"]
-        assert exp.n_instances == len(d) * r, name
+        d = grid_values("densities", entry["densities"])
+        rel = entry.get("relative_importance")
+        points = [(dv, rv) for dv in d for rv in (grid_values("r", rel) if rel is not None else [None])]
+        r, n = entry.get("replicas", 1), entry["n_features"]
+        assert exp.n_instances == len(points) * r, name
         table = exp.instance_table()
-        assert table["point"] == [k // r for k in range(len(d) * r)]
-        assert table["replica"] == [k % r for k in range(len(d) * r)]
-        assert table["density"] == [float(d[k // r]) for k in range(len(d) * r)]
+        assert table["point"] == [k // r for k in range(len(points) * r)]
+        assert table["replica"] == [k % r for k in range(len(points) * r)]
+        assert table["density"] == [float(points[k // r][0]) for k in range(len(points) * r)]
         feats = exp.features()
         assert feats.shape == (exp.n_instances, n)
         torch.testing.assert_close(feats.density[:, 0], torch.tensor(table["density"]))
@@ -58,7 +63,12 @@ def test_every_configured_experiment_resolves(config):
         imp = exp.importance()
         assert imp.shape == (exp.n_instances, n)
         decay = entry.get("importance_decay", 1.0)
-        torch.testing.assert_close(imp[-1], torch.tensor([decay**i for i in range(n)]), rtol=1e-5, atol=0)
+        expected = torch.tensor([decay**i for i in range(n)])
+        if rel is not None:
+            expected[-1] = points[-1][1]
+            assert table["relative_importance"] == [points[k // r][1] for k in range(len(points) * r)]
+            torch.testing.assert_close(imp[:, -1], torch.tensor(table["relative_importance"], dtype=imp.dtype))
+        torch.testing.assert_close(imp[-1], expected, rtol=1e-5, atol=0)
         assert exp.recipe == Recipe(**{**config["recipe"], **entry.get("recipe", {})})
         assert exp.seed == config["seed"] and exp.model == entry["model"] and exp.n_hidden == entry["n_hidden"]
 
@@ -174,3 +184,77 @@ def test_config_is_not_mutated():
     before = copy.deepcopy(cfg)
     Experiment.from_config("tiny", cfg)
     assert cfg == before
+
+
+# --------------------------------------------------------------------------- phase-diagram grids (#phase-change)
+
+
+def grid_config(**entry) -> dict:
+    """tiny_config turned into an n=2, m=1 phase grid: 2 densities x 3 relative importances."""
+    base = {"n_features": 2, "n_hidden": 1, "importance_decay": 1.0, "densities": [1.0, 0.1],
+            "relative_importance": [0.5, 1.0, 2.0], "replicas": 2}
+    return tiny_config(**{**base, **entry})
+
+
+def test_relative_importance_grid_is_density_major():
+    exp = Experiment.from_config("tiny", grid_config())
+    assert exp.n_instances == 2 * 3 * 2
+    table = exp.instance_table()
+    assert table["density"] == [1.0] * 6 + [0.1] * 6
+    assert table["relative_importance"] == [0.5, 0.5, 1.0, 1.0, 2.0, 2.0] * 2
+    assert table["point"] == [k // 2 for k in range(12)]
+    imp = exp.importance()
+    assert (imp[:, 0] == 1).all() and imp[:, 1].tolist() == table["relative_importance"]
+    assert exp.features().density[:, 1].tolist() == pytest.approx(table["density"])
+
+
+def test_grid_to_dict_round_trip_and_plain_specs_unchanged():
+    exp = Experiment.from_config("tiny", grid_config(aggregate="drop_worst"))
+    d = json.loads(json.dumps(exp.to_dict()))
+    assert d["relative_importance"] == [0.5, 1.0, 2.0] and d["aggregate"] == "drop_worst"
+    again = Experiment(**{**d, "densities": tuple(d["densities"]), "recipe": Recipe(**d["recipe"])})
+    assert again == exp
+    # experiments without a grid keep the spec they had (so their runs are not invalidated)
+    plain = Experiment.from_config("tiny", tiny_config()).to_dict()
+    assert "relative_importance" not in plain and "aggregate" not in plain
+    assert "relative_importance" not in Experiment.from_config("tiny", tiny_config()).instance_table()
+
+
+def test_logspace_axis():
+    assert grid_values("x", {"logspace": [0.01, 1, 3]}) == pytest.approx([0.01, 0.1, 1.0])
+    assert grid_values("x", [1, 0.5]) == [1.0, 0.5]
+    exp = Experiment.from_config("tiny", grid_config(densities={"logspace": [0.01, 1.0, 5]},
+                                                     relative_importance={"logspace": [0.1, 10, 3]}))
+    assert exp.densities[-1] == 1.0 and len(exp.densities) == 5
+    assert exp.relative_importance == pytest.approx((0.1, 1.0, 10.0))
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("relative_importance", []),
+        ("relative_importance", [0.0]),
+        ("relative_importance", [-1.0]),
+        ("relative_importance", [float("inf")]),
+        ("relative_importance", "abc"),
+        ("relative_importance", {"logspace": [0, 1, 3]}),
+        ("densities", {"logspace": [0.01, 1, 2.5]}),
+        ("densities", {"linspace": [0.01, 1, 3]}),
+        ("densities", {"logspace": [0.1, 2, 3]}),
+        ("aggregate", "mean"),
+    ],
+)
+def test_bad_grid_values_name_the_key(key, value):
+    with pytest.raises(ValueError, match=key):
+        Experiment.from_config("tiny", grid_config(**{key: value}))
+
+
+def test_grid_needs_equal_importances_an_extra_feature_and_replicas_to_drop():
+    with pytest.raises(ValueError, match="importance_decay must be 1"):
+        Experiment.from_config("tiny", grid_config(importance_decay=0.9))
+    with pytest.raises(ValueError, match="n_features >= 2"):
+        Experiment.from_config("tiny", grid_config(n_features=1))
+    with pytest.raises(ValueError, match="replicas >= 2"):
+        Experiment.from_config("tiny", grid_config(aggregate="drop_worst", replicas=1))
+    with pytest.raises(ValueError, match="aggregate applies to relative_importance grids only"):
+        Experiment.from_config("tiny", tiny_config(aggregate="drop_worst"))

@@ -33,6 +33,7 @@ def runs() -> dict[str, Run]:
         relu = _run("relu_output", 8, 3, [1.0, 0.1, 0.01])
         intro = _run("relu_output", 5, 2, [1.0, 0.2, 0.1])
         dynamics = _run("relu_output", 12, 3, [0.3], decay=1.0, recipe=dataclasses.replace(TINY, checkpoints=10))
+        phase = {n: _phase_run(n) for n in (2, 3)}
     finally:
         torch.set_num_threads(threads)
     return {
@@ -42,7 +43,16 @@ def runs() -> dict[str, Run]:
         "basic_large_linear": linear,
         "basic_large_relu": relu,
         "learning_dynamics": dynamics,
+        "phase_2_1": phase[2],
+        "phase_3_2": phase[3],
     }
+
+
+def _phase_run(n: int) -> Run:
+    """A 3 x 3 phase-diagram grid (#phase-change) with 2 replicas per cell."""
+    exp = Experiment(name=f"phase_{n}", model="relu_output", n_features=n, n_hidden=n - 1, densities=(0.01, 0.1, 1.0),
+                     relative_importance=(0.1, 1.0, 10.0), replicas=2, recipe=TINY)
+    return Run(*run_experiment(exp))
 
 
 def _leftovers(directory) -> list[str]:

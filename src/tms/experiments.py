@@ -4,6 +4,17 @@ An experiment is a sweep of points (one density each) times ``replicas`` seeds-i
 every (point, replica) pair is one instance of a single batched training run. Instance
 ``k`` belongs to point ``k // replicas`` and replica ``k % replicas``. Keeping every replica
 lets analyses choose their aggregation (best of k, drop the worst, ...).
+
+Phase diagrams (paper #phase-change, FIGURES.md §3) sweep a 2-D grid instead: with
+``relative_importance`` set, the points are densities × relative importances (density-major:
+point ``p`` has density ``densities[p // R]`` and relative importance ``r = relative_importance[p % R]``,
+R = len(relative_importance)); every feature has importance 1 except the last (the "extra"
+feature), which has importance r. ``aggregate`` records how the analyses combine a point's
+replicas (``best``: the lowest evaluation loss; ``drop_worst``: the paper's "drop the worst,
+average the rest").
+
+In a config, ``densities`` and ``relative_importance`` are lists or ``{logspace: [first, last, num]}``
+(``num`` values evenly spaced in log from ``first`` to ``last``, both included).
 """
 
 from __future__ import annotations
@@ -12,6 +23,9 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+import math
+
+import numpy as np
 import torch
 
 from tms.data import SparseFeatures, importance_decay
@@ -32,6 +46,8 @@ class Experiment:
     replicas: int = 1
     seed: int = 0
     recipe: Recipe = field(default_factory=Recipe)
+    relative_importance: tuple[float, ...] | None = None
+    aggregate: str = "best"
 
     def __post_init__(self):
         make_model(self.model)  # validates the name
@@ -42,6 +58,27 @@ class Experiment:
                 raise ValueError(f"{self.name}.{key} must be a positive integer; got {getattr(self, key)!r}")
         if not self.densities or not all(0 < d <= 1 for d in self.densities):
             raise ValueError(f"{self.name}.densities must be a non-empty list of values in (0, 1]; got {self.densities}")
+        if self.aggregate not in AGGREGATES:
+            raise ValueError(f"{self.name}.aggregate must be one of {AGGREGATES}; got {self.aggregate!r}")
+        if self.relative_importance is None:
+            if self.aggregate != "best":
+                raise ValueError(f"{self.name}.aggregate applies to relative_importance grids only; got {self.aggregate!r}")
+            return
+        r = self.relative_importance
+        if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or not len(r) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0 for v in r
+        ):
+            raise ValueError(f"{self.name}.relative_importance must be a non-empty list of finite values > 0; got {r!r}")
+        object.__setattr__(self, "relative_importance", tuple(float(v) for v in r))  # frozen: normalise once
+        if self.importance_decay != 1.0:
+            raise ValueError(
+                f"{self.name}.relative_importance sets the extra feature's importance relative to the others, "
+                f"which have importance 1: importance_decay must be 1; got {self.importance_decay}"
+            )
+        if self.n_features < 2:
+            raise ValueError(f"{self.name}.relative_importance needs n_features >= 2 (an extra feature); got {self.n_features}")
+        if self.aggregate == "drop_worst" and self.replicas < 2:
+            raise ValueError(f"{self.name}.aggregate 'drop_worst' needs replicas >= 2; got {self.replicas}")
 
     @classmethod
     def from_config(cls, name: str, config: dict) -> "Experiment":
@@ -54,11 +91,13 @@ class Experiment:
         if unknown:
             raise ValueError(f"{name}: unknown setting(s) {unknown}; allowed: {sorted(allowed)}")
         recipe = Recipe(**{**config.get("recipe", {}), **entry.pop("recipe", {})})
-        entry["densities"] = tuple(float(d) for d in entry["densities"])
+        entry["densities"] = tuple(grid_values(f"{name}.densities", entry["densities"]))
+        if entry.get("relative_importance") is not None:
+            entry["relative_importance"] = tuple(grid_values(f"{name}.relative_importance", entry["relative_importance"]))
         return cls(name=name, seed=int(config.get("seed", 0)), recipe=recipe, **entry)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "name": self.name,
             "model": self.model,
             "n_features": self.n_features,
@@ -69,27 +108,74 @@ class Experiment:
             "seed": self.seed,
             "recipe": self.recipe.to_dict(),
         }
+        if self.relative_importance is not None:  # absent otherwise: older specs (and runs) stay unchanged
+            out["relative_importance"] = list(self.relative_importance)
+            out["aggregate"] = self.aggregate
+        return out
+
+    @property
+    def points(self) -> list[tuple[float, float | None]]:
+        """``(density, relative importance or None)`` per sweep point, density-major."""
+        if self.relative_importance is None:
+            return [(d, None) for d in self.densities]
+        return [(d, r) for d in self.densities for r in self.relative_importance]
 
     @property
     def n_instances(self) -> int:
-        return len(self.densities) * self.replicas
+        return len(self.points) * self.replicas
 
     def instance_table(self) -> dict[str, list]:
-        """Per-instance sweep values: ``point``, ``replica``, ``density``."""
+        """Per-instance sweep values: ``point``, ``replica``, ``density`` (and ``relative_importance``)."""
         k = range(self.n_instances)
-        return {
+        points = self.points
+        table = {
             "point": [i // self.replicas for i in k],
             "replica": [i % self.replicas for i in k],
-            "density": [self.densities[i // self.replicas] for i in k],
+            "density": [points[i // self.replicas][0] for i in k],
         }
+        if self.relative_importance is not None:
+            table["relative_importance"] = [points[i // self.replicas][1] for i in k]
+        return table
 
     def features(self) -> SparseFeatures:
         density = torch.tensor(self.instance_table()["density"])[:, None].expand(-1, self.n_features)
         return SparseFeatures(density.contiguous(), signed=make_model(self.model).signed)  # |x| trains on ±x
 
     def importance(self) -> torch.Tensor:
-        """``[inst, n]``."""
-        return importance_decay(self.n_features, self.importance_decay).expand(self.n_instances, -1).contiguous()
+        """``[inst, n]``: decay^i, or with ``relative_importance`` 1 for every feature but the last (r)."""
+        imp = importance_decay(self.n_features, self.importance_decay).expand(self.n_instances, -1).contiguous()
+        if self.relative_importance is not None:
+            imp[:, -1] = torch.tensor(self.instance_table()["relative_importance"], dtype=imp.dtype)
+        return imp
+
+
+AGGREGATES = ("best", "drop_worst")
+
+
+def grid_values(key: str, value) -> list[float]:
+    """A sweep axis from a config: a list of numbers, or ``{logspace: [first, last, num]}``."""
+    if isinstance(value, dict):
+        spec = value.get("logspace")
+        ok = (
+            set(value) == {"logspace"}
+            and isinstance(spec, (list, tuple))
+            and len(spec) == 3
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
+            and spec[0] > 0
+            and spec[1] > 0
+            and isinstance(spec[2], int)
+            and spec[2] >= 1
+        )
+        if not ok:
+            raise ValueError(f"{key} must be a list or {{logspace: [first > 0, last > 0, num >= 1]}}; got {value!r}")
+        first, last, num = spec
+        return [float(v) for v in np.logspace(math.log10(first), math.log10(last), num)]
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ValueError(f"{key} must be a list or {{logspace: [first, last, num]}}; got {value!r}")
+    try:
+        return [float(v) for v in value]
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must hold numbers; got {value!r}") from None
 
 
 def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False):

@@ -10,6 +10,8 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "intro": ("#motivation (Figure 1)", ("intro",)),
     "basic_results": ("#demonstrating-basic-results (F4)", ("basic_linear", "basic_relu")),
     "basic_results_large": ("#demonstrating-basic-results (F5)", ("basic_large_linear", "basic_large_relu")),
+    "phase_diagram": ("#phase-change (F7)", ("phase_2_1",)),
+    "phase_diagram_3_2": ("#phase-change (F8)", ("phase_3_2",)),
     "learning_dynamics": ("#learning-jumps (F17)", ("learning_dynamics",)),
     "adversarial": ("#adversarial (F19)", ("basic_large_relu",)),
 }

@@ -14,6 +14,7 @@ from tms.plots.adversarial import plot_adversarial
 from tms.plots.basic_results import plot_basic_results
 from tms.plots.intro import plot_intro
 from tms.plots.learning_dynamics import plot_learning_dynamics
+from tms.plots.phase_change import plot_phase_diagram
 from tms.plots.style import STYLE, save_pdf
 
 # figure name -> function of the figure's runs, in the order tms.figures.FIGURES lists them
@@ -21,6 +22,8 @@ PLOTTERS = {
     "intro": plot_intro,
     "basic_results": plot_basic_results,
     "basic_results_large": plot_basic_results,
+    "phase_diagram": plot_phase_diagram,
+    "phase_diagram_3_2": plot_phase_diagram,
     "learning_dynamics": plot_learning_dynamics,
     "adversarial": plot_adversarial,
 }
