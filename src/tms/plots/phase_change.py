@@ -38,7 +38,9 @@ THEORY_POINTS = 241  # per axis of the closed-form panel
 MARGIN_LEVEL = 0.2  # the dotted contour: best closed-form loss 20% below the runner-up (C7.4)
 
 # Layout in inches.
-MAP, LOSS_W, GAP, LEFT, BOTTOM, TOP = 1.75, 1.25, 0.45, 0.42, 0.62, 0.25
+MAP, LOSS_W, LEFT, BOTTOM, TOP = 1.6, 1.05, 0.42, 0.95, 0.25
+X_EMPIRICAL, X_KEY, X_LOSS, LOSS_PITCH = 2.12, 3.92, 4.72, 1.38
+KEY = 0.36  # F7's colour key: superposition across, norm up
 
 
 def extra_colour(norm, sup) -> np.ndarray:
@@ -82,7 +84,7 @@ def _map_axes(ax, r_lim, s_lim, title: str, ylabel: bool) -> None:
     ax.set_yscale("log")
     ax.set_xlim(*r_lim)
     ax.set_ylim(*s_lim)
-    ax.set_xlabel("relative importance $r$ of the extra feature", labelpad=1)
+    ax.set_xlabel("relative importance $r$", labelpad=1)
     if ylabel:
         ax.set_ylabel("feature density $1{-}S$", labelpad=1)
     ax.set_title(title, pad=3)
@@ -129,6 +131,9 @@ def _loss_panel(ax, grid: PhaseGrid, r_target: float, ylabel: bool) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(grid.s.min(), grid.s.max())
+    # y range from the closed forms: a sparse cell's evaluation loss rests on a handful of
+    # both-active samples and may scatter far below its expectation
+    ax.set_ylim(losses.min(0).min() / 5, losses.max() * 2)
     ax.set_xlabel("feature density $1{-}S$", labelpad=1)
     if ylabel:
         ax.set_ylabel(f"loss per sample ({grid.loss_reduction} over features)", labelpad=1)
@@ -149,19 +154,19 @@ def plot_phase_diagram(run: Run):
     ax_t.pcolormesh(_edges(r_fine), _edges(s_fine), _theory_rgb(n, r_fine, s_fine), rasterized=True)
     _margin_contour(ax_t, n, r_lim, s_lim)
     _overlay_theory(ax_t, n, r_lim)
-    _map_axes(ax_t, r_lim, s_lim, f"theory (closed form), n = {n}, m = {n - 1}", True)
+    _map_axes(ax_t, r_lim, s_lim, f"closed form, n = {n}, m = {n - 1}", True)
 
-    ax_e = axes_in(fig, LEFT + MAP + 0.25, BOTTOM, MAP, MAP)
+    ax_e = axes_in(fig, X_EMPIRICAL, BOTTOM, MAP, MAP)
     ax_e.pcolormesh(_edges(grid.r), _edges(grid.s), _empirical_rgb(grid), rasterized=True)
     _margin_contour(ax_e, n, r_lim, s_lim)
     _overlay_theory(ax_e, n, r_lim)
-    keep = "best replica" if grid.aggregate == "best" else f"mean of the best {grid.kept}"
-    _map_axes(ax_e, r_lim, s_lim, f"trained: {len(grid.s)}×{len(grid.r)} cells, {keep}", False)
+    _map_axes(ax_e, r_lim, s_lim, f"trained, {len(grid.s)}×{len(grid.r)} cells", False)
     ax_e.set_yticklabels([])
 
-    x = LEFT + 2 * MAP + 0.25 + GAP + 0.15
+    if n == 2:
+        _colour_key(axes_in(fig, X_KEY, BOTTOM + (MAP - KEY) / 2, KEY, KEY))
     for i, r_target in enumerate(LOSS_COLUMNS):
-        ax = axes_in(fig, x + i * (LOSS_W + 0.35), BOTTOM, LOSS_W, MAP)
+        ax = axes_in(fig, X_LOSS + i * LOSS_PITCH, BOTTOM, LOSS_W, MAP)
         _loss_panel(ax, grid, r_target, i == 0)
 
     _legend(fig, n)
@@ -171,8 +176,19 @@ def plot_phase_diagram(run: Run):
         f"{spec['replicas']} models per cell ({grid.aggregate.replace('_', ' ')}). Solid line: closed-form "
         f"boundary; dotted: best candidate 20% below the runner-up; circle: triple point (1, 4/7). "
         f"Loss panels: candidate losses (dashed), their minimum (grey), trained models (dots)."
-    ), y=0.14)
+    ), y=0.3)
     return fig
+
+
+def _colour_key(ax) -> None:
+    """F7's two-dimensional colour key: superposition of the extra feature across, its norm up."""
+    sup, norm = np.meshgrid(np.linspace(0, 1, 32), np.linspace(0, 1, 32))
+    ax.imshow(extra_colour(norm, sup), origin="lower", extent=(0, 1, 0, 1), interpolation="nearest")
+    ax.set_xticks([0, 1], ["0", "1"])
+    ax.set_yticks([0, 1])
+    ax.set_xlabel("superposition", labelpad=1, fontsize=5.5)
+    ax.set_ylabel(r"$\|W_{extra}\|$", labelpad=0, fontsize=5.5)
+    ax.tick_params(labelsize=5, length=1.5, pad=1)
 
 
 def _legend(fig, n: int) -> None:
@@ -181,11 +197,9 @@ def _legend(fig, n: int) -> None:
                for c in theory.candidates(n)]
     if n == 3:
         handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="0.5", lw=0.3, label="none of these"))
-    else:
-        handles.append(Patch(facecolor=to_rgb(EXTRA_HUE(0.5)), edgecolor="0.5", lw=0.3,
-                             label="hue: superposition, saturation: norm"))
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(LEFT / WIDTH, 0.0), ncol=len(handles),
-               frameon=False, handlelength=1.2, columnspacing=1.0, fontsize=6)
+    height = fig.get_size_inches()[1]
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(LEFT / WIDTH, 0.36 / height), ncol=len(handles),
+               frameon=False, handlelength=1.2, columnspacing=1.0, fontsize=6, borderaxespad=0)
 
 
 def _short(c: theory.Candidate) -> str:
