@@ -22,6 +22,8 @@ include: "workflow/rules/basic_results.smk"
 include: "workflow/rules/phase_change.smk"
 include: "workflow/rules/learning_dynamics.smk"
 include: "workflow/rules/adversarial.smk"
+include: "workflow/rules/privileged_basis.smk"
+include: "workflow/rules/computation.smk"
 include: "workflow/rules/replication.smk"
 
 

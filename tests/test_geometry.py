@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from tms.geometry import NOT_LEARNED, classify_features, polytope_name, shape_counts, tegum_factors
+from tms.geometry import NOT_LEARNED, classify_features, describe, polytope_name, shape_counts, tegum_factors
 from tms.metrics import feature_dimensionality
 
 
@@ -102,3 +102,11 @@ def test_names_and_errors():
     assert tegum_factors(torch.zeros(3, 2)) == []
     with pytest.raises(ValueError, match=r"\[n, m\]"):
         tegum_factors(torch.zeros(2, 3, 2))
+
+
+def test_describe_names_the_whole_configuration():
+    two_digons = tegum(torch.tensor([[1.0], [-1.0]]), torch.tensor([[1.0], [-1.0]])).double()
+    assert describe(torch.cat([two_digons, torch.zeros(1, 2, dtype=torch.float64)])) == "2 digons"
+    assert describe(polygon(5)) == "pentagon"
+    assert describe(tegum(polygon(3), torch.tensor([[1.0], [-1.0]]).double())) == "triangle + digon"
+    assert describe(torch.zeros(2, 2)) == "nothing learned"

@@ -50,6 +50,17 @@ def test_threshold_is_relative_to_the_neurons_largest_weight():
     assert polysemanticity(torch.tensor([[1.0], [0.2]]), threshold=0.1).tolist() == [2]
 
 
+def test_non_negative_inputs_count_only_positive_weights():
+    """The tied model's inputs are ≥ 0: a negative weight inhibits the neuron, it never drives it.
+    The paper's binary code with a sign: features (1, 1), (1, −1), (−1, 1) on two neurons."""
+    W = torch.tensor([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0]])
+    assert polysemanticity(W).tolist() == [3, 3]
+    assert polysemanticity(W, signed_inputs=False).tolist() == [2, 2]
+    assert carried(W, signed_inputs=False).tolist() == [[True, True], [True, False], [False, True]]
+    assert monosemantic(-torch.eye(2) + 2 * torch.eye(2), signed_inputs=False).all()
+    assert polysemanticity(-torch.eye(2), signed_inputs=False).tolist() == [0, 0]  # never driven
+
+
 def test_dead_neurons_carry_nothing():
     W = torch.tensor([[1.0, 0.0, 0.05], [0.0, 0.0, 0.05]])
     assert alive(W).tolist() == [True, False, False]  # 0.05 · 0.05 < DEAD
@@ -113,4 +124,5 @@ def test_computes_abs_on_the_relu_pair_solution():
     torch.testing.assert_close(y, x.abs())
     W2[1, 3] = 0.0
     assert computes_abs(W1, W2, b).tolist() == [True, False, True]
+    assert computes_abs(W1, W2, b, signs=(1.0,)).tolist() == [True, True, True]  # ReLU(x_1) still works
     assert monosemantic(W1, W2).sum() == 2 * n - 1  # the neuron with no output weight is dead

@@ -33,6 +33,10 @@ def runs() -> dict[str, Run]:
         relu = _run("relu_output", 8, 3, [1.0, 0.1, 0.01])
         intro = _run("relu_output", 5, 2, [1.0, 0.2, 0.1])
         dynamics = _run("relu_output", 12, 3, [0.3], decay=1.0, recipe=dataclasses.replace(TINY, checkpoints=10))
+        hidden = _run("relu_hidden", 6, 3, [0.7, 0.1])
+        hidden_output = _run("relu_output", 6, 3, [0.7, 0.1], replicas=1)
+        abs_small = _run("abs_value", 3, 6, [1.0])
+        abs_sweep = _run("abs_value", 8, 4, [1.0, 0.1], replicas=1)
         phase = {n: _phase_run(n) for n in (2, 3)}
     finally:
         torch.set_num_threads(threads)
@@ -43,6 +47,10 @@ def runs() -> dict[str, Run]:
         "basic_large_linear": linear,
         "basic_large_relu": relu,
         "learning_dynamics": dynamics,
+        "privileged_basis": hidden,
+        "privileged_basis_relu_output": hidden_output,
+        "abs_small": abs_small,
+        "abs_sparsity": abs_sweep,
         "phase_2_1": phase[2],
         "phase_3_2": phase[3],
     }

@@ -15,6 +15,12 @@ average the rest").
 
 In a config, ``densities`` and ``relative_importance`` are lists or ``{logspace: [first, last, num]}``
 (``num`` values evenly spaced in log from ``first`` to ``last``, both included).
+
+``feature_sets: correlated | anticorrelated`` with ``set_size: k`` draws the features in
+consecutive sets of k from ``tms.correlated`` (#geometry-correlated) instead of independently;
+``densities`` stay per-feature marginal densities. ``relative_density`` (#geometry-non-uniform)
+sweeps densities × relative_density like ``relative_importance``: the last feature's density is
+r × the others' (instance_table()["relative_density"]).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import math
 import numpy as np
 import torch
 
+from tms.correlated import KINDS, CorrelatedFeatures
 from tms.data import SparseFeatures, importance_decay
 from tms.models import make_model
 from tms.train import Recipe, check_seed, train
@@ -48,9 +55,14 @@ class Experiment:
     recipe: Recipe = field(default_factory=Recipe)
     relative_importance: tuple[float, ...] | None = None
     aggregate: str = "best"
+    feature_sets: str = "independent"
+    set_size: int = 1
+    relative_density: tuple[float, ...] | None = None
 
     def __post_init__(self):
         make_model(self.model)  # validates the name
+        self._check_feature_sets()
+        self._check_relative_density()
         check_seed(self.seed)
         importance_decay(1, self.importance_decay)  # validates the decay
         for key in ("n_features", "n_hidden", "replicas"):
@@ -94,6 +106,8 @@ class Experiment:
         entry["densities"] = tuple(grid_values(f"{name}.densities", entry["densities"]))
         if entry.get("relative_importance") is not None:
             entry["relative_importance"] = tuple(grid_values(f"{name}.relative_importance", entry["relative_importance"]))
+        if entry.get("relative_density") is not None:
+            entry["relative_density"] = tuple(grid_values(f"{name}.relative_density", entry["relative_density"]))
         return cls(name=name, seed=int(config.get("seed", 0)), recipe=recipe, **entry)
 
     def to_dict(self) -> dict:
@@ -108,6 +122,11 @@ class Experiment:
             "seed": self.seed,
             "recipe": self.recipe.to_dict(),
         }
+        if self.feature_sets != "independent":  # likewise absent for independent features
+            out["feature_sets"] = self.feature_sets
+            out["set_size"] = self.set_size
+        if self.relative_density is not None:
+            out["relative_density"] = list(self.relative_density)
         if self.relative_importance is not None:  # absent otherwise: older specs (and runs) stay unchanged
             out["relative_importance"] = list(self.relative_importance)
             out["aggregate"] = self.aggregate
@@ -116,6 +135,8 @@ class Experiment:
     @property
     def points(self) -> list[tuple[float, float | None]]:
         """``(density, relative importance or None)`` per sweep point, density-major."""
+        if self.relative_density is not None:  # densities × relative_density; r in instance_table()
+            return [(d, None) for d in self.densities for _ in self.relative_density]
         if self.relative_importance is None:
             return [(d, None) for d in self.densities]
         return [(d, r) for d in self.densities for r in self.relative_importance]
@@ -135,10 +156,55 @@ class Experiment:
         }
         if self.relative_importance is not None:
             table["relative_importance"] = [points[i // self.replicas][1] for i in k]
+        if self.relative_density is not None:
+            R = len(self.relative_density)
+            table["relative_density"] = [self.relative_density[(i // self.replicas) % R] for i in k]
         return table
 
-    def features(self) -> SparseFeatures:
+    def _check_relative_density(self) -> None:
+        """Non-uniform sparsity (#geometry-non-uniform): the last feature's density is r × the others'."""
+        r = self.relative_density
+        if r is None:
+            return
+        if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or not len(r) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0 for v in r
+        ):
+            raise ValueError(f"{self.name}.relative_density must be a non-empty list of finite values > 0; got {r!r}")
+        object.__setattr__(self, "relative_density", tuple(float(v) for v in r))
+        if self.relative_importance is not None or self.feature_sets != "independent":
+            raise ValueError(f"{self.name}.relative_density cannot be combined with relative_importance or feature_sets")
+        if self.n_features < 2:
+            raise ValueError(f"{self.name}.relative_density needs n_features >= 2 (a varied feature); got {self.n_features}")
+        if max(self.densities) * max(self.relative_density) > 1:
+            raise ValueError(
+                f"{self.name}: the varied feature's density (densities × relative_density) must be <= 1; "
+                f"got {max(self.densities) * max(self.relative_density):.4g}"
+            )
+
+    def _check_feature_sets(self) -> None:
+        """Correlated / anticorrelated sets (#geometry-correlated): consecutive sets of ``set_size``."""
+        if self.feature_sets not in FEATURE_SETS:
+            raise ValueError(f"{self.name}.feature_sets must be one of {FEATURE_SETS}; got {self.feature_sets!r}")
+        k = self.set_size
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1 or self.n_features % k:
+            raise ValueError(f"{self.name}.set_size must be a positive integer dividing n_features={self.n_features}; got {k!r}")
+        if self.feature_sets == "independent" and k != 1:
+            raise ValueError(f"{self.name}.set_size applies to correlated/anticorrelated feature_sets only; got {k}")
+        if self.feature_sets != "independent" and make_model(self.model).signed:
+            raise ValueError(f"{self.name}.feature_sets {self.feature_sets!r} draws unsigned features; model {self.model} needs signed ones")
+        if self.feature_sets == "anticorrelated" and max(self.densities) * k > 1:
+            raise ValueError(
+                f"{self.name}.densities must be <= 1/set_size = {1 / k:.4g} for anticorrelated sets "
+                f"(one member active at a time, each with marginal density p); got {max(self.densities)}"
+            )
+
+    def features(self) -> SparseFeatures | CorrelatedFeatures:
         density = torch.tensor(self.instance_table()["density"])[:, None].expand(-1, self.n_features)
+        if self.relative_density is not None:  # the last feature's density is r × the others'
+            density = density.clone()
+            density[:, -1] *= torch.tensor(self.instance_table()["relative_density"])
+        if self.feature_sets != "independent":
+            return CorrelatedFeatures(density.contiguous(), self.set_size, self.feature_sets)
         return SparseFeatures(density.contiguous(), signed=make_model(self.model).signed)  # |x| trains on ±x
 
     def importance(self) -> torch.Tensor:
@@ -150,6 +216,7 @@ class Experiment:
 
 
 AGGREGATES = ("best", "drop_worst")
+FEATURE_SETS = ("independent", *KINDS)
 
 
 def grid_values(key: str, value) -> list[float]:

@@ -14,6 +14,10 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "phase_diagram_3_2": ("#phase-change (F8)", ("phase_3_2",)),
     "learning_dynamics": ("#learning-jumps (F17)", ("learning_dynamics",)),
     "adversarial": ("#adversarial (F19)", ("basic_large_relu",)),
+    "privileged_basis": ("#privileged-basis (F20/F22)", ("privileged_basis", "privileged_basis_relu_output")),
+    "abs_small": ("#computation (F24)", ("abs_small",)),
+    "abs_sparsity": ("#computation (F25)", ("abs_sparsity",)),
+    "abs_motif": ("#computation-asymmetric-motif (F26/F27)", ("abs_sparsity",)),
 }
 
 

@@ -133,3 +133,14 @@ def shape_counts(W: torch.Tensor, **kwargs) -> dict[str, int]:
     for f in tegum_factors(W, **kwargs):
         counts[f.name] = counts.get(f.name, 0) + 1
     return counts
+
+
+def describe(W: torch.Tensor, **kwargs) -> str:
+    """A model's configuration in words, factors largest first: "pentagon", "2 digons",
+    "triangle + digon"; "nothing learned" when no feature is represented."""
+    counts = shape_counts(W, **kwargs)
+    if not counts:
+        return "nothing learned"
+    size = {f.name: f.size for f in tegum_factors(W, **kwargs)}
+    parts = sorted(counts, key=lambda name: (-size[name], name))
+    return " + ".join(name if counts[name] == 1 else f"{counts[name]} {name}s" for name in parts)

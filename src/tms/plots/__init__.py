@@ -14,6 +14,8 @@ from tms.plots.adversarial import plot_adversarial
 from tms.plots.basic_results import plot_basic_results
 from tms.plots.intro import plot_intro
 from tms.plots.learning_dynamics import plot_learning_dynamics
+from tms.plots.privileged_basis import plot_privileged_basis
+from tms.plots.abs_value import plot_abs_motif, plot_abs_small, plot_abs_sparsity
 from tms.plots.phase_change import plot_phase_diagram
 from tms.plots.style import STYLE, save_pdf
 
@@ -26,6 +28,10 @@ PLOTTERS = {
     "phase_diagram_3_2": plot_phase_diagram,
     "learning_dynamics": plot_learning_dynamics,
     "adversarial": plot_adversarial,
+    "privileged_basis": plot_privileged_basis,
+    "abs_small": plot_abs_small,
+    "abs_sparsity": plot_abs_sparsity,
+    "abs_motif": plot_abs_motif,
 }
 
 
