@@ -253,7 +253,8 @@ def test_editing_a_plot_redraws_without_retraining(quick):
 def test_changing_a_setting_retrains(quick, tmp_path):
     root, run = quick
     overlay = tmp_path / "steps.yaml"
-    overlay.write_text(yaml.safe_dump({"recipe": {"steps": 201}}))
+    # batch_size: no experiment overrides it (the phase grids override steps)
+    overlay.write_text(yaml.safe_dump({"recipe": {"batch_size": 257}}))
     rc, out = run("-n", configfiles=("config/quick.yaml", str(overlay)))
     assert rc == 0, out
     assert planned_experiments(out) == set(EXPERIMENTS)
