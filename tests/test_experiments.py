@@ -50,6 +50,9 @@ def test_every_configured_experiment_resolves(config):
         d = grid_values("densities", entry["densities"])
         rel = entry.get("relative_importance")
         points = [(dv, rv) for dv in d for rv in (grid_values("r", rel) if rel is not None else [None])]
+        rd = entry.get("relative_density")  # #geometry-non-uniform: the last feature's density is r x the rest's
+        if rd is not None:
+            points = [(dv, rv) for dv in d for rv in grid_values("rd", rd)]
         r, n = entry.get("replicas", 1), entry["n_features"]
         assert exp.n_instances == len(points) * r, name
         table = exp.instance_table()
@@ -59,7 +62,10 @@ def test_every_configured_experiment_resolves(config):
         feats = exp.features()
         assert feats.shape == (exp.n_instances, n)
         torch.testing.assert_close(feats.density[:, 0], torch.tensor(table["density"]))
-        assert (feats.density == feats.density[:, :1]).all()  # one density per instance
+        rest = feats.density[:, :-1] if rd is not None else feats.density
+        assert (rest == rest[:, :1]).all()  # one density per instance (but the varied feature)
+        if rd is not None:
+            torch.testing.assert_close(feats.density[:, -1], feats.density[:, 0] * torch.tensor([p[1] for p in points]).repeat_interleave(r))
         imp = exp.importance()
         assert imp.shape == (exp.n_instances, n)
         decay = entry.get("importance_decay", 1.0)

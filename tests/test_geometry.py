@@ -98,6 +98,7 @@ def test_small_overlaps_do_not_merge_factors():
 def test_names_and_errors():
     assert polytope_name(4, 3) == "tetrahedron"
     assert polytope_name(5, 4) == "4-simplex"
+    assert polytope_name(5, 4, deviation=0.3) == "5 features in 4-D"  # far from regular: no simplex
     assert polytope_name(7, 4) == "7 features in 4-D"
     assert tegum_factors(torch.zeros(3, 2)) == []
     with pytest.raises(ValueError, match=r"\[n, m\]"):
@@ -110,3 +111,16 @@ def test_describe_names_the_whole_configuration():
     assert describe(polygon(5)) == "pentagon"
     assert describe(tegum(polygon(3), torch.tensor([[1.0], [-1.0]]).double())) == "triangle + digon"
     assert describe(torch.zeros(2, 2)) == "nothing learned"
+
+
+def test_line_enrichment_sees_clusters_not_spreads():
+    import numpy as np
+
+    from tms.claims.geometry import line_enrichment
+
+    spread = np.linspace(0.0, 1.0, 10_001)  # evenly spread D_i: no line anywhere
+    assert line_enrichment(spread, 0.5) == pytest.approx(1.0, rel=0.05)
+    assert line_enrichment(spread, 0.4) == pytest.approx(1.0, rel=0.05)  # flanks cut by the 3/8 band
+    clustered = np.concatenate([spread, np.full(2000, 0.5)])
+    assert line_enrichment(clustered, 0.5) > 5
+    assert line_enrichment(clustered, 2 / 3) == pytest.approx(1.0, rel=0.05)

@@ -38,6 +38,7 @@ def runs() -> dict[str, Run]:
         abs_small = _run("abs_value", 3, 6, [1.0])
         abs_sweep = _run("abs_value", 8, 4, [1.0, 0.1], replicas=1)
         phase = {n: _phase_run(n) for n in (2, 3)}
+        geometry = _geometry_runs()
     finally:
         torch.set_num_threads(threads)
     return {
@@ -53,6 +54,26 @@ def runs() -> dict[str, Run]:
         "abs_sparsity": abs_sweep,
         "phase_2_1": phase[2],
         "phase_3_2": phase[3],
+        **geometry,
+    }
+
+
+def _geometry_runs() -> dict[str, Run]:
+    """Stand-ins for #geometry: a uniform sweep and correlated / anticorrelated feature sets."""
+    def sets(kind: str, n: int, m: int, size: int, densities) -> Run:
+        exp = Experiment(name=kind, model="relu_output", n_features=n, n_hidden=m, densities=tuple(densities),
+                         feature_sets=kind, set_size=size, replicas=2, recipe=TINY)
+        return Run(*run_experiment(exp))
+
+    return {
+        "uniform_superposition": _run("relu_output", 12, 3, [1.0, 0.3, 0.1], replicas=1, decay=1.0),
+        "non_uniform": Run(*run_experiment(Experiment(
+            name="non_uniform", model="relu_output", n_features=5, n_hidden=2, densities=(0.05,),
+            relative_density=(0.2, 1.0, 5.0), replicas=2, recipe=TINY))),
+        "correlated_pairs": sets("correlated", 4, 2, 2, [0.05]),
+        "anticorrelated_pairs": sets("anticorrelated", 4, 2, 2, [0.2]),
+        "correlated_collapse": sets("correlated", 6, 2, 2, [0.01, 0.3, 0.8]),
+        "local_bases": sets("correlated", 8, 4, 4, [0.03]),
     }
 
 

@@ -38,6 +38,7 @@ NOT_LEARNED = "not learned"
 
 OVERLAP = 0.1  # |cos| above this links two features; trained residual overlaps across factors stay below
 RANK_TOL = 0.1  # a factor's dimension: singular values above this fraction of the largest
+SIMPLEX_TOL = 0.1  # k = d + 1 features are called a simplex only if every D_i is within this of d/k
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,16 @@ class Factor:
         return self.dims / self.size
 
 
-def polytope_name(k: int, d: int) -> str:
-    """The name of a factor of ``k`` features spanning ``d`` dimensions."""
+def polytope_name(k: int, d: int, deviation: float = 0.0) -> str:
+    """The name of a factor of ``k`` features spanning ``d`` dimensions, whose D_i deviate from
+    d/k by at most ``deviation``. Small low-dimensional factors are named by (k, d) alone (five
+    features in a plane are a pentagon, however deformed); a larger k = d + 1 factor only counts
+    as a simplex when it is nearly regular."""
     if (k, d) in POLYTOPES:
         return POLYTOPES[(k, d)]
     if d == 2:
         return f"{k}-gon"
-    if k == d + 1:
+    if k == d + 1 and deviation <= SIMPLEX_TOL:
         return f"{d}-simplex"
     return f"{k} features in {d}-D"
 
@@ -114,7 +118,7 @@ def tegum_factors(
         d = int((s > rank_tol * s[0]).sum())
         idx = tuple(int(rep[c]) for c in comp)
         dev = float((D[list(idx)] - d / len(idx)).abs().max())
-        factors.append(Factor(idx, d, polytope_name(len(idx), d), dev))
+        factors.append(Factor(idx, d, polytope_name(len(idx), d, dev), dev))
     return factors
 
 

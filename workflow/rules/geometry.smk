@@ -51,6 +51,31 @@ rule feature_dimensionality:
         "../scripts/figure.py"
 
 
+rule non_uniform:
+    """F13: a pentagon whose fifth feature gets sparser snaps to two digons."""
+    input:
+        **figure_inputs("non_uniform"),
+    output:
+        report(
+            "figures/non_uniform.pdf",
+            caption="../report/non_uniform.rst",
+            category="4. Geometry of superposition",
+        ),
+    log:
+        "results/logs/figures/non_uniform.log",
+    benchmark:
+        "results/benchmarks/figures/non_uniform.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        figure="non_uniform",
+    script:
+        "../scripts/figure.py"
+
+
 rule correlated_features:
     """F14: correlated pairs go orthogonal, anticorrelated pairs antipodal, three pairs side by side."""
     input:

@@ -140,5 +140,6 @@ def write_replication(results: list[dict], json_path, md_path) -> None:
 
 
 # Register the claims of every figure.
+from tms.claims import correlated, geometry, non_uniform  # noqa: E402,F401
 from tms.claims import computation, privileged_basis  # noqa: E402,F401
 from tms.claims import adversarial, basic_results, intro, learning_dynamics, phase_change  # noqa: E402,F401

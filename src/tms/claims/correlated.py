@@ -121,7 +121,7 @@ def _collapse_table(run):
     "both members along the same direction, each with norm ≈ 1/√2",
     f"cos > 0.9 and every collapsed member's norm within {NORM_TOL} of 1/√2, at densities where some pair "
     "is still uncollapsed (before the PCA-like regime)",
-    required=False,
+    required=True,
 )
 def collapsed_pair_is_principal_component(runs):
     norms, pca = [], []
@@ -167,5 +167,11 @@ def collapse_regimes(runs):
         "counts": {f"{d:.3g}": c for d, c in zip(densities, counts)},
         "boundaries": {f"{c - 1}→{c}": (round(b, 3) if b else None) for c, b in boundaries.items()},
     }
-    return Measured(value, monotone and ok_bounds)
+    off = [
+        f"{c - 1}→{c} " + (f"at {b:.3g}" if b else "not seen") + f" vs the paper's {paper[c]:.3g}"
+        for c, b in boundaries.items()
+        if b is None or max(b / paper[c], paper[c] / b) > REGIME_FACTOR
+    ]
+    note = "; ".join(off + ([] if monotone else ["counts not monotone in density"]))
+    return Measured(value, monotone and ok_bounds, note)
 

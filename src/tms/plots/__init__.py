@@ -12,6 +12,9 @@ from tms.figures import experiments_for
 from tms.io import Run
 from tms.plots.adversarial import plot_adversarial
 from tms.plots.basic_results import plot_basic_results
+from tms.plots.correlated import plot_collapse, plot_correlated_features, plot_local_bases
+from tms.plots.geometry import plot_dimensions_per_feature, plot_feature_dimensionality
+from tms.plots.non_uniform import plot_non_uniform
 from tms.plots.intro import plot_intro
 from tms.plots.learning_dynamics import plot_learning_dynamics
 from tms.plots.privileged_basis import plot_privileged_basis
@@ -26,6 +29,12 @@ PLOTTERS = {
     "basic_results_large": plot_basic_results,
     "phase_diagram": plot_phase_diagram,
     "phase_diagram_3_2": plot_phase_diagram,
+    "dimensions_per_feature": plot_dimensions_per_feature,
+    "feature_dimensionality": plot_feature_dimensionality,
+    "non_uniform": plot_non_uniform,
+    "correlated_features": plot_correlated_features,
+    "local_bases": plot_local_bases,
+    "collapse": plot_collapse,
     "learning_dynamics": plot_learning_dynamics,
     "adversarial": plot_adversarial,
     "privileged_basis": plot_privileged_basis,

@@ -35,6 +35,7 @@ SHAPE_COLOURS = {
 OTHER = "0.6"
 GRAPH_DENSITIES = 4  # feature-geometry graphs drawn for this many densities
 GRAPH_FACTORS = 18  # at most this many factors drawn per density (the largest first)
+GRAPH_MAX = 12  # a factor with more features is named, not drawn (no small polytope)
 
 
 def uniform_sweep(run: Run):
@@ -82,11 +83,16 @@ def _graph(ax, W, factors, title: str) -> None:
     """Draw each tegum factor as a small graph in a grid of cells."""
     ax.set_axis_off()
     ax.set_title(title, fontsize=6)
-    shown = sorted(factors, key=lambda f: -f.size)[:GRAPH_FACTORS]
+    big = [f for f in factors if f.size > GRAPH_MAX]
+    shown = sorted((f for f in factors if f.size <= GRAPH_MAX), key=lambda f: -f.size)[:GRAPH_FACTORS]
     cols = 6
     cos = cosine(W).numpy()
+    for f in big:
+        ax.text(0.5, 0.98 - 0.1 * big.index(f), f"{f.size} features in one {f.dims}-D factor", transform=ax.transAxes,
+                ha="center", va="top", fontsize=5, color="0.3")
+    first = math.ceil(len(big) * 0.6)  # rows left free for the names above
     for c, f in enumerate(shown):
-        cx, cy = c % cols, -(c // cols)
+        cx, cy = c % cols, -(c // cols) - first
         k = f.size
         angle = np.pi / 2 + 2 * np.pi * np.arange(k) / k
         px, py = cx + 0.35 * np.cos(angle), cy + 0.35 * np.sin(angle)
@@ -101,6 +107,13 @@ def _graph(ax, W, factors, title: str) -> None:
     ax.set_aspect("equal")
     ax.text(0.5, -0.02, f"{len(factors)} factors" + (f", {GRAPH_FACTORS} largest drawn" if len(factors) > GRAPH_FACTORS else ""),
             transform=ax.transAxes, ha="center", va="top", fontsize=5, color="0.4")
+
+
+def _graph_picks(factors: list[list]) -> list[int]:
+    """The densities whose factors show the most different shapes (ties: the denser), in sweep order."""
+    variety = [len({f.name for f in fs}) for fs in factors]
+    ranked = sorted(range(len(factors)), key=lambda k: (-variety[k], k))
+    return sorted(ranked[:GRAPH_DENSITIES])
 
 
 def plot_feature_dimensionality(run: Run):
@@ -134,7 +147,7 @@ def plot_feature_dimensionality(run: Run):
     ax.set_xlabel("1/(1−S)")
     ax.set_ylabel("feature dimensionality $D_i$")
     ax.legend(loc="upper right", frameon=False, ncol=3, markerscale=3, fontsize=5, title="tegum factor", title_fontsize=5)
-    picks = np.unique(np.linspace(0, len(x) - 1, GRAPH_DENSITIES + 2).round().astype(int)[1:-1])
+    picks = _graph_picks([tegum_factors(W[k]) for k in range(len(x))])
     width = (WIDTH - 0.6) / len(picks)
     for j, k in enumerate(picks):
         g = axes_in(fig, 0.4 + j * width, 0.25, width * 0.95, 1.35)
@@ -143,7 +156,8 @@ def plot_feature_dimensionality(run: Run):
     caption(
         fig,
         _recipe_note(run) + f" Points: D_i of represented features (‖W_i‖ > 0.5; unlearned in light grey), coloured by the "
-        f"polytope of their tegum factor (features linked when |cos| > {OVERLAP}). Bottom: each factor as a graph.",
+        f"polytope of their tegum factor (features linked when |cos| > {OVERLAP}). Bottom: each factor as a graph (edges: |cos| > {OVERLAP}) at the "
+        f"{GRAPH_DENSITIES} densities with the most different shapes.",
         y=0.12,
     )
     return fig

@@ -1,0 +1,100 @@
+"""F13 (#geometry-non-uniform): a pentagon whose fifth feature's density is varied.
+
+n=5, m=2, I = 1, base density 0.05; the last feature's density is r × the others'. Top: the best
+fit at each r, canonicalised (rotated so that the varied feature — or, when it is dropped, the
+first feature — points right, flipped so that the next feature counter-clockwise is above the
+axis). Bottom: the evaluation loss of every fit against r, coloured by its geometry
+(``tms.geometry.describe``: pentagon, two digons, other), the best per r joined by a line.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from tms.geometry import describe
+from tms.io import Run
+from tms.plots.style import WIDTH, axes_in, caption
+
+GEOMETRY_COLOURS = {"pentagon": "#ff7f0e", "2 digons": "#d62728"}
+OTHER = "0.6"
+PAPER_RATIO = 1 / 2.5  # the paper: the pentagon snaps when the feature is ~2.5x sparser
+LIMIT = 1.25
+
+
+def canonical(W: np.ndarray) -> np.ndarray:
+    """``W [n, 2]`` rotated and flipped into a standard pose (see the module docstring)."""
+    norms = np.linalg.norm(W, axis=1)
+    anchor = W.shape[0] - 1 if norms[-1] > 0.5 else int(np.argmax(norms))
+    a = np.arctan2(W[anchor, 1], W[anchor, 0])
+    c, s = np.cos(-a), np.sin(-a)
+    V = W @ np.array([[c, s], [-s, c]])
+    angles = np.arctan2(V[:, 1], V[:, 0])
+    live = (norms > 0.5) & (np.arange(len(norms)) != anchor)
+    if live.any() and angles[live][np.argmin(np.abs(angles[live]))] < 0:
+        V[:, 1] *= -1  # the nearest neighbour counter-clockwise
+    return V
+
+
+def fit_table(run: Run):
+    """Per instance: relative density r, eval loss, geometry label; and the best instance per r."""
+    r = np.asarray(run.values("relative_density"))
+    loss = run.eval_loss.numpy()
+    labels = [describe(run.W[k]) for k in range(run.W.shape[0])]
+    return r, loss, labels, run.best_indices()
+
+
+def snap_ratio(rs: np.ndarray, labels: list[str]) -> float | None:
+    """Going sparser (r falling), the geometric mean of the last pentagon r and the first
+    two-digon r below it among the best fits; None if there is no such switch."""
+    order = np.argsort(rs)[::-1]
+    for a, b in zip(order, order[1:]):
+        if labels[a] == "pentagon" and labels[b] == "2 digons":
+            return float(np.sqrt(rs[a] * rs[b]))
+    return None
+
+
+def plot_non_uniform(run: Run):
+    r, loss, labels, best = fit_table(run)
+    best = sorted(best, key=lambda k: r[k])
+    cols = len(best)
+    cell = min(0.75, (WIDTH - 0.3) / cols)
+    fig = plt.figure(figsize=(max(WIDTH, cols * cell + 0.3), 3.0))
+    for j, k in enumerate(best):
+        ax = axes_in(fig, 0.15 + j * cell, 2.0, cell * 0.92, cell * 0.92)
+        V = canonical(run.W[k].numpy())
+        ax.add_patch(plt.Circle((0, 0), 1, fill=False, color="0.88", lw=0.4))
+        for i, (x, y) in enumerate(V):
+            colour = "#1f77b4" if i == len(V) - 1 else "0.25"
+            ax.plot([0, x], [0, y], color=colour, lw=0.9)
+        ax.set_xlim(-LIMIT, LIMIT)
+        ax.set_ylim(-LIMIT, LIMIT)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(f"r={r[k]:.2g}", fontsize=5, color=GEOMETRY_COLOURS.get(labels[k], OTHER))
+    ax = axes_in(fig, 0.55, 0.45, fig.get_size_inches()[0] - 1.0, 1.45)
+    seen = set()
+    for k in range(len(r)):
+        name = labels[k] if labels[k] in GEOMETRY_COLOURS else "other"
+        ax.scatter(r[k], loss[k], s=6, color=GEOMETRY_COLOURS.get(name, OTHER), linewidths=0, alpha=0.8,
+                   label=None if name in seen else name, zorder=2)
+        seen.add(name)
+    ax.plot(r[best], loss[best], color="k", lw=0.7, label="best fit", zorder=3)
+    snap = snap_ratio(r[best], [labels[k] for k in best])
+    ax.axvline(PAPER_RATIO, color="0.5", ls=":", lw=0.7, label="paper: 2.5× sparser")
+    if snap is not None:
+        ax.axvline(snap, color="k", ls="--", lw=0.7, label=f"snap here: {1 / snap:.2g}× sparser")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("relative density r of the varied feature (its density / the others')")
+    ax.set_ylabel("evaluation loss")
+    ax.legend(frameon=False, fontsize=5, ncol=3, loc="upper left")
+    spec = run.spec
+    caption(
+        fig,
+        f"ReLU output, n={spec['n_features']}, m={spec['n_hidden']}, I = 1, base density {spec['densities'][0]}; "
+        f"{spec['recipe']['steps']} steps; {spec['replicas']} fits per r (top: the best, the varied feature in blue). "
+        "Geometry from tms.geometry (tegum factors).",
+        y=0.1,
+    )
+    return fig
