@@ -30,7 +30,7 @@ def _best_by_r(runs):
     "the best fit stays a pentagon over a range of r around 1, the varied feature's norm changing gradually",
     f"pentagon best on a contiguous range containing r = 1 spanning ≥ {PENTAGON_SPAN}×; varied feature's norm "
     f"steps ≤ {SMOOTH} between neighbouring r there",
-    required=False,
+    required=True,
 )
 def pentagon_deforms_smoothly(runs):
     run, r, _, labels, best = _best_by_r(runs)
@@ -61,7 +61,7 @@ def pentagon_deforms_smoothly(runs):
     "below some r the best fit is two digons with the varied feature unrepresented; report that ratio",
     "a pentagon → two-digon switch exists among the best fits and every best fit below it is two digons "
     "without the varied feature; the ratio is reported against the paper's 2.5× (not a pass criterion)",
-    required=False,
+    required=True,
 )
 def snaps_to_digons(runs):
     run, r, _, labels, best = _best_by_r(runs)
