@@ -55,11 +55,11 @@ def dense_one_dimension(runs):
 def sticky_half(runs):
     x, _, dstar = _sweep(runs)
     near = np.abs(dstar - 0.5) <= STICKY_TOL
-    best, run, start, span = 0, 0, None, None
+    best, length, span = 0, 0, None
     for i, v in enumerate(near):
-        run = run + 1 if v else 0
-        if run > best:
-            best, span = run, (i - run + 1, i)
+        length = length + 1 if v else 0
+        if length > best:
+            best, span = length, (i - length + 1, i)
     value = {"longest plateau": best}
     if span:
         value["1/(1−S) range"] = f"{x[span[0]]:.3g}–{x[span[1]]:.3g}"

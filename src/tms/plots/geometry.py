@@ -16,7 +16,7 @@ import numpy as np
 
 from tms.geometry import OVERLAP, tegum_factors
 from tms.io import Run
-from tms.metrics import cosine, dimensions_per_feature, feature_dimensionality, represented
+from tms.metrics import cosine, dimensions_per_feature, feature_dimensionality
 from tms.plots.style import WIDTH, axes_in, caption
 
 # The fractions the paper marks (FIGURES.md F10) with their polytopes.
