@@ -187,7 +187,8 @@ def test_quick_runs_record_the_overlaid_spec(quick):
         assert run.spec["name"] == name
         assert run.spec["recipe"]["steps"] == overlay["recipe"]["steps"]
         assert run.spec["replicas"] == overlay["experiments"][name]["replicas"]
-        cells = len(run.spec["densities"]) * len(run.spec.get("relative_importance") or [None])
+        grid = run.spec.get("relative_importance") or run.spec.get("relative_density") or [None]
+        cells = len(run.spec["densities"]) * len(grid)
         assert run.W.shape[0] == cells * run.spec["replicas"]
         assert (root / "results" / "benchmarks" / "train" / f"{name}.tsv").exists()
         assert (root / "results" / "logs" / "train" / f"{name}.log").read_text().strip()
