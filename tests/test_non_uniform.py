@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from tms.experiments import Experiment
-from tms.plots.non_uniform import canonical, snap_ratio
+from tms.non_uniform import canonical, snap_ratio
 
 
 def test_relative_density_scales_only_the_last_feature():

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
+from tms.io import Run
 from tms.metrics import REPRESENTED_NORM, cosine, feature_dimensionality, feature_norms
 
 # (features k, dimensions d) -> name. Regular polytopes that are uniform tight frames, D_i = d/k.
@@ -148,3 +150,11 @@ def describe(W: torch.Tensor, **kwargs) -> str:
     size = {f.name: f.size for f in tegum_factors(W, **kwargs)}
     parts = sorted(counts, key=lambda name: (-size[name], name))
     return " + ".join(name if counts[name] == 1 else f"{counts[name]} {name}s" for name in parts)
+
+
+def uniform_sweep(run: Run):
+    """Best replica per density, sorted dense → sparse: (x = 1/(1−S) [k], W [k, n, m])."""
+    best = run.best()
+    order = np.argsort(best.density)[::-1].copy()
+    x = 1 / np.asarray(best.density)[order]
+    return x, best.W[order]

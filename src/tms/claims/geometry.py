@@ -10,7 +10,7 @@ import numpy as np
 
 from tms.claims import Measured, claim
 from tms.metrics import dimensions_per_feature, feature_dimensionality, represented
-from tms.plots.geometry import uniform_sweep
+from tms.geometry import uniform_sweep
 
 RUN = "uniform_superposition"
 DENSE_TOL = 0.05  # D* within 0.05 of 1 at density 1

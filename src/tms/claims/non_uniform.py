@@ -8,7 +8,7 @@ import numpy as np
 
 from tms.claims import Measured, claim
 from tms.metrics import feature_norms
-from tms.plots.non_uniform import PAPER_RATIO, fit_table, snap_ratio
+from tms.non_uniform import PAPER_RATIO, fit_table, snap_ratio
 
 RUN = "non_uniform"
 SMOOTH = 0.15  # the varied feature's norm changes by ≤ 0.15 between neighbouring r on the pentagon branch

@@ -14,7 +14,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.geometry import OVERLAP, tegum_factors
+from tms.geometry import OVERLAP, tegum_factors, uniform_sweep
 from tms.io import Run
 from tms.metrics import cosine, dimensions_per_feature, feature_dimensionality
 from tms.plots.style import WIDTH, axes_in, caption
@@ -36,14 +36,6 @@ OTHER = "0.6"
 GRAPH_DENSITIES = 4  # feature-geometry graphs drawn for this many densities
 GRAPH_FACTORS = 18  # at most this many factors drawn per density (the largest first)
 GRAPH_MAX = 12  # a factor with more features is named, not drawn (no small polytope)
-
-
-def uniform_sweep(run: Run):
-    """Best replica per density, sorted dense → sparse: (x = 1/(1−S) [k], W [k, n, m])."""
-    best = run.best()
-    order = np.argsort(best.density)[::-1].copy()
-    x = 1 / np.asarray(best.density)[order]
-    return x, best.W[order]
 
 
 def _recipe_note(run: Run) -> str:
