@@ -11,7 +11,7 @@ rule train:
         "results/benchmarks/train/{experiment}.tsv"
     conda:
         CONDA_ENV
-    threads: 2
+    threads: train_threads
     resources:
         mem_mb=2000,
         gpu=0,
