@@ -82,7 +82,9 @@ TWO_THREADS_FROM = 20_000  # n_features x n_hidden x instances
 
 def train_threads(wildcards):
     exp = Experiment.from_config(wildcards.experiment, config)
-    return 2 if exp.n_features * exp.n_hidden * exp.n_instances >= TWO_THREADS_FROM else 1
+    return (
+        2 if exp.n_features * exp.n_hidden * exp.n_instances >= TWO_THREADS_FROM else 1
+    )
 
 
 def run_files(figure, kind):
