@@ -74,6 +74,9 @@ def _geometry_runs() -> dict[str, Run]:
         "anticorrelated_pairs": sets("anticorrelated", 4, 2, 2, [0.2]),
         "correlated_collapse": sets("correlated", 6, 2, 2, [0.01, 0.3, 0.8]),
         "local_bases": sets("correlated", 8, 4, 4, [0.03]),
+        "learning_geometry": Run(*run_experiment(Experiment(
+            name="learning_geometry", model="relu_output", n_features=6, n_hidden=3, densities=(0.05,),
+            feature_sets="correlated", set_size=3, replicas=2, recipe=dataclasses.replace(TINY, checkpoints=10)))),
     }
 
 

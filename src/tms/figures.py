@@ -22,6 +22,7 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "local_bases": ("#geometry-correlated (F15)", ("local_bases",)),
     "collapse": ("#geometry-collapsing (F16)", ("correlated_collapse",)),
     "learning_dynamics": ("#learning-jumps (F17)", ("learning_dynamics",)),
+    "learning_geometry": ("#learning-geometric (F18)", ("learning_geometry",)),
     "adversarial": ("#adversarial (F19)", ("basic_large_relu",)),
     "privileged_basis": ("#privileged-basis (F20/F22)", ("privileged_basis", "privileged_basis_relu_output")),
     "abs_small": ("#computation (F24)", ("abs_small",)),

@@ -24,3 +24,28 @@ rule learning_dynamics:
         figure="learning_dynamics",
     script:
         "../scripts/figure.py"
+
+
+rule learning_geometry:
+    """F18: two correlated sets of three in 3-D: a PCA-like stage, then an octahedron."""
+    input:
+        **figure_inputs("learning_geometry"),
+    output:
+        report(
+            "figures/learning_geometry.pdf",
+            caption="../report/learning_geometry.rst",
+            category="5. Learning dynamics",
+        ),
+    log:
+        "results/logs/figures/learning_geometry.log",
+    benchmark:
+        "results/benchmarks/figures/learning_geometry.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        figure="learning_geometry",
+    script:
+        "../scripts/figure.py"

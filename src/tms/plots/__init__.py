@@ -17,6 +17,7 @@ from tms.plots.geometry import plot_dimensions_per_feature, plot_feature_dimensi
 from tms.plots.non_uniform import plot_non_uniform
 from tms.plots.intro import plot_intro
 from tms.plots.learning_dynamics import plot_learning_dynamics
+from tms.plots.learning_geometry import plot_learning_geometry
 from tms.plots.privileged_basis import plot_privileged_basis
 from tms.plots.abs_value import plot_abs_motif, plot_abs_small, plot_abs_sparsity
 from tms.plots.phase_change import plot_phase_diagram
@@ -36,6 +37,7 @@ PLOTTERS = {
     "local_bases": plot_local_bases,
     "collapse": plot_collapse,
     "learning_dynamics": plot_learning_dynamics,
+    "learning_geometry": plot_learning_geometry,
     "adversarial": plot_adversarial,
     "privileged_basis": plot_privileged_basis,
     "abs_small": plot_abs_small,
