@@ -31,6 +31,15 @@ def test_figure_times_sum_a_figures_jobs(tmp_path):
     assert report["total_seconds_all_jobs"] == 46.0 and report["jobs"] == 4
 
 
+def test_figure_times_sum_a_sharded_experiments_shards(tmp_path):
+    for i, seconds in enumerate((20.0, 22.0)):
+        _tsv(tmp_path / "train" / f"privileged_basis.{i}.tsv", seconds)
+    _tsv(tmp_path / "train" / "privileged_basis_relu_output.tsv", 5.0)  # a longer name, not a shard
+    _tsv(tmp_path / "figures" / "privileged_basis.tsv", 3.0)
+    _tsv(tmp_path / "claims" / "privileged_basis.tsv", 1.0)
+    assert figure_times(tmp_path)["figures"]["privileged_basis"]["seconds"] == 51.0
+
+
 def test_peak_memory_is_measured_in_a_fresh_process():
     """A 1000-instance stepper adds tens of MiB; a tiny one next to nothing (no timing asserted)."""
     from tms.bench import peak_memory_mib

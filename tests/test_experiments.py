@@ -264,3 +264,53 @@ def test_grid_needs_equal_importances_an_extra_feature_and_replicas_to_drop():
         Experiment.from_config("tiny", grid_config(aggregate="drop_worst", replicas=1))
     with pytest.raises(ValueError, match="aggregate applies to relative_importance grids only"):
         Experiment.from_config("tiny", tiny_config(aggregate="drop_worst"))
+
+
+# --------------------------------------------------------------------------- shards
+
+
+def test_shards_partition_the_instances_with_their_own_seeds():
+    exp = Experiment.from_config("tiny", tiny_config(densities=[1.0, 0.3, 0.1], replicas=3, shards=4))
+    blocks = [exp.shard(i) for i in range(4)]
+    assert [i for b in blocks for i in b] == list(range(9)) and {len(b) for b in blocks} == {2, 3}
+    seeds = [exp.shard_seed(i) for i in range(4)]
+    assert len(set(seeds)) == 4 and exp.seed not in seeds
+    assert seeds == [exp.shard_seed(i) for i in range(4)]  # derived, not drawn
+    assert exp.to_dict()["shards"] == 4
+    whole = Experiment.from_config("tiny", tiny_config())
+    assert whole.shard(0) == range(whole.n_instances) and whole.shard_seed(0) == whole.seed
+    assert "shards" not in whole.to_dict()  # unsharded specs (and their runs) stay unchanged
+    with pytest.raises(ValueError, match="shard must be an integer in \\[0, 4\\)"):
+        exp.shard(4)
+
+
+@pytest.mark.parametrize("value", [0, 2.0, True, 99])
+def test_bad_shards_name_the_key(value):
+    with pytest.raises(ValueError, match="shards"):
+        Experiment.from_config("tiny", tiny_config(shards=value))
+
+
+def test_a_shard_trains_its_instances_as_a_run_of_their_own():
+    """Shard i equals tms.train.train on exactly its instances' features, importances and seed;
+    merging the shards gives the artefact of run_experiment on the whole sharded experiment."""
+    from tms.experiments import merge_shards
+
+    exp = Experiment.from_config("tiny", tiny_config(densities=[1.0, 0.1], replicas=3, shards=2,
+                                                     recipe={"checkpoints": 3}))
+    parts = [run_experiment(exp, shard=i) for i in range(2)]
+    block = exp.shard(1)
+    direct = train(make_model("relu_output"), exp.features(block), exp.importance(block), 2, exp.recipe,
+                   seed=exp.shard_seed(1))
+    assert torch.equal(parts[1][0]["W"], direct.params["W"])
+    assert parts[1][1]["instances"]["density"] == exp.instance_table()["density"][3:]
+    tensors, meta = merge_shards(exp, parts)
+    whole, whole_meta = run_experiment(exp)
+    assert tensors.keys() == whole.keys() and all(torch.equal(tensors[k], whole[k]) for k in tensors)
+    assert tensors["checkpoints.W"].shape[0] == exp.n_instances
+    assert meta["instances"] == exp.instance_table() == whole_meta["instances"]
+    assert [s["index"] for s in meta["shards"]] == [0, 1] and meta["shards"][1]["instances"] == [3, 6]
+    with pytest.raises(ValueError, match="in order"):
+        merge_shards(exp, parts[::-1])
+    other = Experiment.from_config("tiny", {**tiny_config(densities=[1.0, 0.1], replicas=3, shards=2), "seed": 1})
+    with pytest.raises(ValueError, match="another spec"):
+        merge_shards(other, parts)

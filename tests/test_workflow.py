@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import tms
+import torch
 import yaml
 
 from tms.figures import FIGURES
@@ -51,7 +52,8 @@ def planned(output: str, rule: str) -> list[str]:
 
 
 def planned_experiments(output: str) -> set[str]:
-    return {line.split("experiment=")[1].strip() for line in output.splitlines() if "wildcards: experiment=" in line}
+    lines = [line for line in output.splitlines() if "wildcards: experiment=" in line]
+    return {line.split("experiment=")[1].split(",")[0].strip() for line in lines}
 
 
 # --------------------------------------------------------------------------- dry runs, in the repo
@@ -82,7 +84,7 @@ def test_paper_config_dry_runs_under_each_profile(profile):
     rc, out = snakemake("-n", "--forceall", "--profile", f"profiles/{profile}", "--configfile", "config/paper.yaml")
     assert rc == 0, out[-3000:]
     assert planned_experiments(out) == set(EXPERIMENTS)
-    train_jobs = planned(out, "train")
+    train_jobs = planned(out, "train") + planned(out, "train_shard")
     if profile == "default":
         assert not any("gpu=1" in job for job in train_jobs)
     else:
@@ -190,8 +192,20 @@ def test_quick_runs_record_the_overlaid_spec(quick):
         grid = run.spec.get("relative_importance") or run.spec.get("relative_density") or [None]
         cells = len(run.spec["densities"]) * len(grid)
         assert run.eval_loss.shape[0] == cells * run.spec["replicas"]  # one loss per instance, any model
-        assert (root / "results" / "benchmarks" / "train" / f"{name}.tsv").exists()
-        assert (root / "results" / "logs" / "train" / f"{name}.log").read_text().strip()
+        jobs = [f"{name}.{i}" for i in range(run.spec["shards"])] if "shards" in run.spec else [name]
+        for job in jobs:
+            assert (root / "results" / "benchmarks" / "train" / f"{job}.tsv").exists()
+            assert (root / "results" / "logs" / "train" / f"{job}.log").read_text().strip()
+
+
+def test_quick_sharded_run_is_the_merge_of_its_shard_jobs(quick):
+    """config/quick.yaml trains privileged_basis in 2 shards: two jobs, merged in instance order."""
+    root, _ = quick
+    run = tms.load_run(root / "results" / "runs" / "privileged_basis")
+    parts = [tms.load_run(root / "results" / "shards" / "privileged_basis" / str(i)) for i in range(2)]
+    assert [s["index"] for s in run.meta["shards"]] == [0, 1]
+    assert torch.equal(run.W, torch.cat([p.W for p in parts]))
+    assert run.density == parts[0].density + parts[1].density
 
 
 def test_quick_replication_report_is_well_formed(quick):
@@ -247,7 +261,7 @@ def test_editing_a_plot_redraws_without_retraining(quick):
     with edited(root / "src" / "tms" / "plots" / "__init__.py"):
         rc, out = run("-n")
     assert rc == 0, out
-    assert not planned(out, "train") and not planned(out, "claims")
+    assert not planned(out, "train") and not planned(out, "train_shard") and not planned(out, "claims")
     assert all(planned(out, figure) for figure in FIGURES)
 
 

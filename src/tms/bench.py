@@ -102,7 +102,8 @@ def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, b
 
 def figure_times(bench_dir) -> dict:
     """Seconds per figure from Snakemake's ``benchmark:`` files under ``bench_dir``
-    (``results/benchmarks``): its experiments' training, its plot and its claims. An experiment
+    (``results/benchmarks``): its experiments' training (a sharded one's shards summed), its plot
+    and its claims. An experiment
     shared by two figures counts in both; ``total`` counts every job once."""
     from pathlib import Path
 
@@ -114,10 +115,16 @@ def figure_times(bench_dir) -> dict:
         header, row = path.read_text().splitlines()[:2]
         return float(dict(zip(header.split("\t"), row.split("\t")))["s"])
 
+    def training(name: str) -> float:
+        """One training job, or the sum of a sharded experiment's shard jobs."""
+        whole = bench_dir / "train" / f"{name}.tsv"
+        shards = sorted((bench_dir / "train").glob(f"{name}.*.tsv"))
+        return sum(seconds(p) for p in shards) if shards and not whole.exists() else seconds(whole)
+
     bench_dir = Path(bench_dir)
     rows = {}
     for figure in FIGURES:
-        parts = {f"train {e}": seconds(bench_dir / "train" / f"{e}.tsv") for e in experiments_for(figure)}
+        parts = {f"train {e}": training(e) for e in experiments_for(figure)}
         parts["plot"] = seconds(bench_dir / "figures" / f"{figure}.tsv")
         parts["claims"] = seconds(bench_dir / "claims" / f"{figure}.tsv")
         rows[figure] = {"seconds": round(sum(parts.values()), 1), "parts": parts}

@@ -21,6 +21,11 @@ consecutive sets of k from ``tms.correlated`` (#geometry-correlated) instead of 
 ``densities`` stay per-feature marginal densities. ``relative_density`` (#geometry-non-uniform)
 sweeps densities × relative_density like ``relative_importance``: the last feature's density is
 r × the others' (instance_table()["relative_density"]).
+
+``shards: N`` splits the instances into N contiguous shards, each trained as a batched run of its
+own (its own job under Snakemake, so shards spread over cores, GPUs or cluster nodes) with a seed
+derived from (seed, shard); ``merge_shards`` joins them into the one artefact analyses read.
+A sharded run is reproducible but draws other random numbers than the same experiment unsharded.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ import torch
 
 from tms.correlated import KINDS, CorrelatedFeatures
 from tms.data import SparseFeatures, importance_decay
+from tms.io import SHARED_TENSORS
 from tms.models import make_model
-from tms.train import Recipe, check_seed, train
+from tms.train import MAX_SEED, Recipe, check_seed, train
 
 
 @dataclass(frozen=True)
@@ -58,16 +64,23 @@ class Experiment:
     feature_sets: str = "independent"
     set_size: int = 1
     relative_density: tuple[float, ...] | None = None
+    shards: int = 1
 
     def __post_init__(self):
+        self._check()
+        if self.shards > self.n_instances:
+            raise ValueError(f"{self.name}.shards must be at most the {self.n_instances} instances; got {self.shards}")
+
+    def _check(self):
         make_model(self.model)  # validates the name
         self._check_feature_sets()
         self._check_relative_density()
         check_seed(self.seed)
         importance_decay(1, self.importance_decay)  # validates the decay
-        for key in ("n_features", "n_hidden", "replicas"):
-            if not isinstance(getattr(self, key), int) or getattr(self, key) < 1:
-                raise ValueError(f"{self.name}.{key} must be a positive integer; got {getattr(self, key)!r}")
+        for key in ("n_features", "n_hidden", "replicas", "shards"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{self.name}.{key} must be a positive integer; got {value!r}")
         if not self.densities or not all(0 < d <= 1 for d in self.densities):
             raise ValueError(f"{self.name}.densities must be a non-empty list of values in (0, 1]; got {self.densities}")
         if self.aggregate not in AGGREGATES:
@@ -127,6 +140,8 @@ class Experiment:
             out["set_size"] = self.set_size
         if self.relative_density is not None:
             out["relative_density"] = list(self.relative_density)
+        if self.shards > 1:  # likewise absent when the run is one job
+            out["shards"] = self.shards
         if self.relative_importance is not None:  # absent otherwise: older specs (and runs) stay unchanged
             out["relative_importance"] = list(self.relative_importance)
             out["aggregate"] = self.aggregate
@@ -198,20 +213,42 @@ class Experiment:
                 f"(one member active at a time, each with marginal density p); got {max(self.densities)}"
             )
 
-    def features(self) -> SparseFeatures | CorrelatedFeatures:
-        density = torch.tensor(self.instance_table()["density"])[:, None].expand(-1, self.n_features)
+    def shard(self, index: int) -> range:
+        """The instances of shard ``index`` (0 ≤ index < shards): contiguous, sizes within one."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < self.shards:
+            raise ValueError(f"{self.name}: shard must be an integer in [0, {self.shards}); got {index!r}")
+        size, extra = divmod(self.n_instances, self.shards)
+        start = index * size + min(index, extra)
+        return range(start, start + size + (index < extra))
+
+    def shard_seed(self, index: int) -> int:
+        """Shard ``index``'s seed, derived from (seed, index) so that shards draw independent
+        streams; an unsharded run (shards = 1) keeps ``seed`` itself."""
+        self.shard(index)  # validates the index
+        if self.shards == 1:
+            return self.seed
+        return int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0]) % MAX_SEED
+
+    def features(self, instances: range | None = None) -> SparseFeatures | CorrelatedFeatures:
+        """The data source of every instance, or of ``instances`` only (a shard)."""
+        index = list(instances if instances is not None else range(self.n_instances))
+        table = self.instance_table()
+        density = torch.tensor(table["density"])[index][:, None].expand(-1, self.n_features)
         if self.relative_density is not None:  # the last feature's density is r × the others'
             density = density.clone()
-            density[:, -1] *= torch.tensor(self.instance_table()["relative_density"])
+            density[:, -1] *= torch.tensor(table["relative_density"])[index]
         if self.feature_sets != "independent":
             return CorrelatedFeatures(density.contiguous(), self.set_size, self.feature_sets)
         return SparseFeatures(density.contiguous(), signed=make_model(self.model).signed)  # |x| trains on ±x
 
-    def importance(self) -> torch.Tensor:
-        """``[inst, n]``: decay^i, or with ``relative_importance`` 1 for every feature but the last (r)."""
-        imp = importance_decay(self.n_features, self.importance_decay).expand(self.n_instances, -1).contiguous()
+    def importance(self, instances: range | None = None) -> torch.Tensor:
+        """``[inst, n]``: decay^i, or with ``relative_importance`` 1 for every feature but the last (r);
+        of every instance, or of ``instances`` only."""
+        index = list(instances if instances is not None else range(self.n_instances))
+        imp = importance_decay(self.n_features, self.importance_decay).expand(len(index), -1).contiguous()
         if self.relative_importance is not None:
-            imp[:, -1] = torch.tensor(self.instance_table()["relative_importance"], dtype=imp.dtype)
+            r = torch.tensor(self.instance_table()["relative_importance"], dtype=imp.dtype)
+            imp[:, -1] = r[index]
         return imp
 
 
@@ -245,22 +282,33 @@ def grid_values(key: str, value) -> list[float]:
         raise ValueError(f"{key} must hold numbers; got {value!r}") from None
 
 
-def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False):
-    """Train every instance of ``exp``; return the artefact (tensors, metadata) for ``tms.io``."""
+def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False, shard: int | None = None):
+    """Train every instance of ``exp``, or only shard ``shard``; return the artefact (tensors,
+    metadata) for ``tms.io``.
+
+    A sharded experiment (``shards`` > 1) trains each shard's instances as a batched run of their
+    own, with the shard's own seed (``Experiment.shard_seed``); without ``shard`` all shards are
+    trained one after another and merged, which gives exactly the artefact that merging
+    separately trained shards (``merge_shards``, the Snakemake path) gives.
+    """
+    if shard is None and exp.shards > 1:
+        return merge_shards(exp, [run_experiment(exp, device, progress, i) for i in range(exp.shards)])
+    instances = exp.shard(shard or 0)
+    seed = exp.shard_seed(shard or 0)
     start = time.perf_counter()
     result = train(
         make_model(exp.model),
-        exp.features(),
-        exp.importance(),
+        exp.features(instances),
+        exp.importance(instances),
         exp.n_hidden,
         recipe=exp.recipe,
-        seed=exp.seed,
+        seed=seed,
         device=device,
         progress=progress,
     )
     tensors = {
         **result.params,
-        "importance": exp.importance(),
+        "importance": exp.importance(instances),
         "eval_loss": result.eval_loss,
         "loss_curve": result.loss_curve,
         "loss_steps": torch.tensor(result.loss_steps),
@@ -270,8 +318,38 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False)
         tensors["checkpoint_steps"] = torch.tensor(exp.recipe.checkpoint_steps())
     meta = {
         "experiment": exp.to_dict(),
-        "instances": exp.instance_table(),
+        "instances": {k: v[instances.start : instances.stop] for k, v in exp.instance_table().items()},
         "device": str(device),
         "train_seconds": round(time.perf_counter() - start, 2),
     }
+    if exp.shards > 1:
+        meta["shard"] = {"index": shard, "instances": [instances.start, instances.stop], "seed": seed}
     return tensors, meta
+
+
+def merge_shards(exp: Experiment, parts: list[tuple[dict, dict]]):
+    """One artefact from the artefacts of every shard of ``exp``, in shard order: instance-first
+    tensors concatenated, shared ones (loss and checkpoint steps) checked equal; the metadata
+    lists each shard's instances, seed, device and training time."""
+    if [p[1].get("shard", {}).get("index") for p in parts] != list(range(exp.shards)):
+        raise ValueError(f"{exp.name}: merge needs shards 0..{exp.shards - 1} in order")
+    for tensors, meta in parts:
+        if meta["experiment"] != exp.to_dict():
+            raise ValueError(f"{exp.name}: shard {meta['shard']['index']} was trained from another spec")
+    merged = {}
+    for name in parts[0][0]:
+        values = [p[0][name] for p in parts]
+        if name in SHARED_TENSORS:
+            if not all(torch.equal(v, values[0]) for v in values):
+                raise ValueError(f"{exp.name}: shards disagree on {name}")
+            merged[name] = values[0]
+        else:
+            merged[name] = torch.cat(values)
+    meta = {
+        "experiment": exp.to_dict(),
+        "instances": exp.instance_table(),
+        "device": parts[0][1]["device"],
+        "train_seconds": round(sum(p[1]["train_seconds"] for p in parts), 2),
+        "shards": [{**p[1]["shard"], "device": p[1]["device"], "train_seconds": p[1]["train_seconds"]} for p in parts],
+    }
+    return merged, meta

@@ -8,6 +8,15 @@ from tms.experiments import Experiment
 from tms.figures import FIGURES, experiments_for
 
 EXPERIMENTS = list(config["experiments"])
+SHARDS = {name: Experiment.from_config(name, config).shards for name in EXPERIMENTS}
+SHARDED = [name for name in EXPERIMENTS if SHARDS[name] > 1]
+UNSHARDED = [name for name in EXPERIMENTS if SHARDS[name] == 1]
+
+
+def name_regex(names):
+    """A wildcard constraint matching exactly ``names`` (none: a pattern that matches nothing)."""
+    return "|".join(re.escape(name) for name in names) or "(?!)"
+
 
 # The software every job needs (path relative to this directory), one for all rules. Jobs run
 # in the current environment unless --sdm conda is given; for that, note that environment.yml
@@ -16,7 +25,7 @@ CONDA_ENV = "../../environment.yml"
 
 
 wildcard_constraints:
-    experiment="|".join(re.escape(name) for name in EXPERIMENTS),
+    experiment=name_regex(EXPERIMENTS),
     figure="|".join(re.escape(name) for name in FIGURES),
 
 
@@ -82,9 +91,19 @@ TWO_THREADS_FROM = 20_000  # n_features x n_hidden x instances
 
 def train_threads(wildcards):
     exp = Experiment.from_config(wildcards.experiment, config)
-    return (
-        2 if exp.n_features * exp.n_hidden * exp.n_instances >= TWO_THREADS_FROM else 1
-    )
+    work = exp.n_features * exp.n_hidden * exp.n_instances / exp.shards
+    return 2 if work >= TWO_THREADS_FROM else 1
+
+
+def shard_inputs(wildcards):
+    """Every shard's artefact of a sharded experiment, and the merge script's sources."""
+    shards = range(SHARDS[wildcards.experiment])
+    base = f"results/shards/{wildcards.experiment}"
+    return {
+        "weights": [f"{base}/{i}/weights.safetensors" for i in shards],
+        "meta": [f"{base}/{i}/meta.json" for i in shards],
+        "sources": package_sources("merge_shards.py"),
+    }
 
 
 def run_files(figure, kind):

@@ -1,5 +1,7 @@
+# Training: one job per experiment, or with `shards: N` one job per shard plus a merge.
+
+
 rule train:
-    """Train one experiment (all its densities x replicas in one batched run)."""
     input:
         package_sources("train.py"),
     output:
@@ -9,6 +11,9 @@ rule train:
         "results/logs/train/{experiment}.log",
     benchmark:
         "results/benchmarks/train/{experiment}.tsv"
+    """Train one experiment (all its densities x replicas in one batched run)."""
+    wildcard_constraints:
+        experiment=name_regex(UNSHARDED),
     conda:
         CONDA_ENV
     threads: train_threads
@@ -20,3 +25,52 @@ rule train:
         device=config["device"],
     script:
         "../scripts/train.py"
+
+
+rule train_shard:
+    input:
+        package_sources("train.py"),
+    output:
+        weights="results/shards/{experiment}/{shard}/weights.safetensors",
+        meta="results/shards/{experiment}/{shard}/meta.json",
+    log:
+        "results/logs/train/{experiment}.{shard}.log",
+    benchmark:
+        "results/benchmarks/train/{experiment}.{shard}.tsv"
+    """Train shard {shard} of a sharded experiment (a contiguous block of its instances)."""
+    wildcard_constraints:
+        experiment=name_regex(SHARDED),
+        shard=r"\d+",
+    conda:
+        CONDA_ENV
+    threads: train_threads
+    resources:
+        mem_mb=2000,
+        gpu=0,
+    params:
+        spec=experiment_spec,
+        device=config["device"],
+    script:
+        "../scripts/train.py"
+
+
+rule merge_shards:
+    input:
+        unpack(shard_inputs),
+    output:
+        weights="results/runs/{experiment}/weights.safetensors",
+        meta="results/runs/{experiment}/meta.json",
+    log:
+        "results/logs/train/{experiment}.merge.log",
+    """Join a sharded experiment's shards into its run artefact."""
+    wildcard_constraints:
+        experiment=name_regex(SHARDED),
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        spec=experiment_spec,
+    script:
+        "../scripts/merge_shards.py"

@@ -1,4 +1,5 @@
-"""Train one experiment (all densities x replicas in one batched run) -> results/runs/<name>/."""
+"""Train one experiment (all densities x replicas in one batched run) -> results/runs/<name>/,
+or one shard of a sharded experiment -> results/shards/<name>/<shard>/."""
 
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ device = job_device(sm.params.device, sm.resources.get("gpu", 0))
 
 exp = Experiment.from_config(sm.wildcards.experiment, sm.config)
 assert exp.to_dict() == sm.params.spec, "the rule's params must be the spec that is trained"
-print(f"training {exp.name}: {exp.n_instances} instances on {device}: {exp.to_dict()}")
-tensors, meta = run_experiment(exp, device=str(device), progress=True)
+shard = int(sm.wildcards.shard) if "shard" in sm.wildcards.keys() else None
+part = f" shard {shard} of {exp.shards}: {len(exp.shard(shard))} of" if shard is not None else ""
+print(f"training {exp.name}:{part} {exp.n_instances} instances on {device}: {exp.to_dict()}")
+tensors, meta = run_experiment(exp, device=str(device), progress=True, shard=shard)
 save_run(Path(sm.output.meta).parent, tensors, meta)
 print(f"wrote {sm.output.weights} and {sm.output.meta} ({meta['train_seconds']} s)")
