@@ -25,6 +25,7 @@ include: "workflow/rules/learning_dynamics.smk"
 include: "workflow/rules/adversarial.smk"
 include: "workflow/rules/privileged_basis.smk"
 include: "workflow/rules/computation.smk"
+include: "workflow/rules/beyond.smk"
 include: "workflow/rules/replication.smk"
 
 

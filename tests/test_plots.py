@@ -74,6 +74,10 @@ def _geometry_runs() -> dict[str, Run]:
         "anticorrelated_pairs": sets("anticorrelated", 4, 2, 2, [0.2]),
         "correlated_collapse": sets("correlated", 6, 2, 2, [0.01, 0.3, 0.8]),
         "local_bases": sets("correlated", 8, 4, 4, [0.03]),
+        **{f"ample_{short}_wd{wd}": _run(model, 4, 8, [1.0, 0.1], replicas=2, recipe=dataclasses.replace(TINY, weight_decay=decay))
+           for short, model in (("abs", "abs_value"), ("hidden", "relu_hidden"))
+           for wd, decay in (("0", 0.0), ("001", 0.01), ("01", 0.1))},
+        "product_neurons": _run("product", 2, 4, [1.0], decay=1.0),
         "learning_geometry": Run(*run_experiment(Experiment(
             name="learning_geometry", model="relu_output", n_features=6, n_hidden=3, densities=(0.05,),
             feature_sets="correlated", set_size=3, replicas=2, recipe=dataclasses.replace(TINY, checkpoints=10)))),

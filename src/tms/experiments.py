@@ -43,6 +43,7 @@ from tms.correlated import KINDS, CorrelatedFeatures
 from tms.data import SparseFeatures, importance_decay
 from tms.io import SHARED_TENSORS
 from tms.models import make_model
+from tms.product import GaussianInputs
 from tms.train import MAX_SEED, Recipe, check_seed, train
 
 
@@ -72,7 +73,15 @@ class Experiment:
             raise ValueError(f"{self.name}.shards must be at most the {self.n_instances} instances; got {self.shards}")
 
     def _check(self):
-        make_model(self.model)  # validates the name
+        model = make_model(self.model)  # validates the name
+        if model.data == "gaussian" and (
+            self.n_features != 2 or set(self.densities) != {1.0} or self.feature_sets != "independent"
+            or self.relative_density is not None or self.relative_importance is not None
+        ):
+            raise ValueError(
+                f"{self.name}: model {self.model} multiplies two dense standard-normal inputs: n_features must be 2 "
+                f"and densities [1.0], without feature_sets, relative_density or relative_importance"
+            )
         self._check_feature_sets()
         self._check_relative_density()
         check_seed(self.seed)
@@ -229,9 +238,11 @@ class Experiment:
             return self.seed
         return int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0]) % MAX_SEED
 
-    def features(self, instances: range | None = None) -> SparseFeatures | CorrelatedFeatures:
+    def features(self, instances: range | None = None) -> SparseFeatures | CorrelatedFeatures | GaussianInputs:
         """The data source of every instance, or of ``instances`` only (a shard)."""
         index = list(instances if instances is not None else range(self.n_instances))
+        if make_model(self.model).data == "gaussian":
+            return GaussianInputs(len(index), self.n_features)
         table = self.instance_table()
         density = torch.tensor(table["density"])[index][:, None].expand(-1, self.n_features)
         if self.relative_density is not None:  # the last feature's density is r × the others'
@@ -245,7 +256,8 @@ class Experiment:
         """``[inst, n]``: decay^i, or with ``relative_importance`` 1 for every feature but the last (r);
         of every instance, or of ``instances`` only."""
         index = list(instances if instances is not None else range(self.n_instances))
-        imp = importance_decay(self.n_features, self.importance_decay).expand(len(index), -1).contiguous()
+        outputs = make_model(self.model).out_features(self.n_features)
+        imp = importance_decay(outputs, self.importance_decay).expand(len(index), -1).contiguous()
         if self.relative_importance is not None:
             r = torch.tensor(self.instance_table()["relative_importance"], dtype=imp.dtype)
             imp[:, -1] = r[index]

@@ -28,6 +28,13 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "abs_small": ("#computation (F24)", ("abs_small",)),
     "abs_sparsity": ("#computation (F25)", ("abs_sparsity",)),
     "abs_motif": ("#computation-asymmetric-motif (F26/F27)", ("abs_sparsity",)),
+    # Beyond the paper: questions its readers leave open, answered where the features are known.
+    "incidental_polysemanticity": (
+        "beyond the paper: polysemanticity without superposition",
+        tuple(f"ample_{model}_wd{wd}" for model in ("abs", "hidden") for wd in ("0", "001", "01"))
+        + ("abs_sparsity", "privileged_basis"),
+    ),
+    "product_neurons": ("beyond the paper: neurons of an x·y network", ("product_neurons",)),
 }
 
 

@@ -63,9 +63,14 @@ class _Chunked:
     chunk of instances; ``loss_and_grads`` runs it over cache-sized chunks on CPU."""
 
     signed = False  # the data a model trains on: U[0, 1] features, or U[-1, 1] (``SparseFeatures.signed``)
+    data = "sparse"  # sparse features (tms.data, tms.correlated); "gaussian" for tms.product
 
     def target(self, x: torch.Tensor) -> torch.Tensor:
         return x
+
+    def out_features(self, n: int) -> int:
+        """Width of the target (and of the importance weights) for n input features."""
+        return n
 
     def loss_and_grads(self, params, x, importance, reduction="mean", need_loss=True, work=None):
         """Closed-form per-instance loss ``[inst]`` (``None`` unless ``need_loss``) and the
@@ -247,11 +252,18 @@ def _buffer(work: dict | None, name: str, shape, like: torch.Tensor) -> torch.Te
     return work[key]
 
 
+def _product():
+    from tms.product import ProductMLP  # it builds on this module
+
+    return ProductMLP()
+
+
 MODELS = {
     "relu_output": lambda: ReLUOutput(relu=True),
     "linear": lambda: ReLUOutput(relu=False),
     "relu_hidden": ReLUHidden,
     "abs_value": AbsValue,
+    "product": _product,
 }
 
 

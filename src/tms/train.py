@@ -209,7 +209,8 @@ def train(
     Args:
         model: a model from ``tms.models`` (closed-form ``loss_and_grads``).
         features: data source with ``density`` ``[inst, n]``.
-        importance: ``[inst, n]`` per-feature weights of the squared error.
+        importance: ``[inst, n]`` per-feature weights of the squared error (``[inst, outputs]``
+            for a model whose target is narrower than its input, ``model.out_features(n)``).
         n_hidden: m, the hidden dimension.
         seed: seeds three independent streams: init, training data, evaluation sample.
         params: initial parameters (default: drawn from ``recipe.init``).
@@ -217,8 +218,8 @@ def train(
     Returns a ``TrainResult``; raises ``TrainingDiverged`` if any loss turns NaN/inf.
     """
     inst, n = features.shape
-    if importance.shape != (inst, n):
-        raise ValueError(f"importance must have shape {(inst, n)}; got {tuple(importance.shape)}")
+    if importance.shape != (inst, model.out_features(n)):
+        raise ValueError(f"importance must have shape {(inst, model.out_features(n))}; got {tuple(importance.shape)}")
     if getattr(features, "signed", False) != getattr(model, "signed", False):
         want = "signed (U[-1, 1])" if getattr(model, "signed", False) else "unsigned (U[0, 1])"
         raise ValueError(f"model {model.name} trains on {want} features; got signed={features.signed}")

@@ -2,6 +2,7 @@
 
 
 rule train:
+    """Train one experiment (all its densities x replicas in one batched run)."""
     input:
         package_sources("train.py"),
     output:
@@ -11,7 +12,6 @@ rule train:
         "results/logs/train/{experiment}.log",
     benchmark:
         "results/benchmarks/train/{experiment}.tsv"
-    """Train one experiment (all its densities x replicas in one batched run)."""
     wildcard_constraints:
         experiment=name_regex(UNSHARDED),
     conda:
@@ -28,6 +28,7 @@ rule train:
 
 
 rule train_shard:
+    """Train shard {shard} of a sharded experiment (a contiguous block of its instances)."""
     input:
         package_sources("train.py"),
     output:
@@ -37,7 +38,6 @@ rule train_shard:
         "results/logs/train/{experiment}.{shard}.log",
     benchmark:
         "results/benchmarks/train/{experiment}.{shard}.tsv"
-    """Train shard {shard} of a sharded experiment (a contiguous block of its instances)."""
     wildcard_constraints:
         experiment=name_regex(SHARDED),
         shard=r"\d+",
@@ -55,6 +55,7 @@ rule train_shard:
 
 
 rule merge_shards:
+    """Join a sharded experiment's shards into its run artefact."""
     input:
         unpack(shard_inputs),
     output:
@@ -62,7 +63,6 @@ rule merge_shards:
         meta="results/runs/{experiment}/meta.json",
     log:
         "results/logs/train/{experiment}.merge.log",
-    """Join a sharded experiment's shards into its run artefact."""
     wildcard_constraints:
         experiment=name_regex(SHARDED),
     conda:

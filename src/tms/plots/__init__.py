@@ -18,6 +18,8 @@ from tms.plots.non_uniform import plot_non_uniform
 from tms.plots.intro import plot_intro
 from tms.plots.learning_dynamics import plot_learning_dynamics
 from tms.plots.learning_geometry import plot_learning_geometry
+from tms.plots.incidental import plot_incidental
+from tms.plots.product_neurons import plot_product_neurons
 from tms.plots.privileged_basis import plot_privileged_basis
 from tms.plots.abs_value import plot_abs_motif, plot_abs_small, plot_abs_sparsity
 from tms.plots.phase_change import plot_phase_diagram
@@ -43,6 +45,8 @@ PLOTTERS = {
     "abs_small": plot_abs_small,
     "abs_sparsity": plot_abs_sparsity,
     "abs_motif": plot_abs_motif,
+    "incidental_polysemanticity": plot_incidental,
+    "product_neurons": plot_product_neurons,
 }
 
 

@@ -1,0 +1,51 @@
+# Beyond the paper: questions its readers leave open, answered where the features are known.
+
+
+rule incidental_polysemanticity:
+    """Beyond the paper: polysemantic neurons with ample neurons (m = 2n), by weight decay."""
+    input:
+        **figure_inputs("incidental_polysemanticity"),
+    output:
+        report(
+            "figures/incidental_polysemanticity.pdf",
+            caption="../report/incidental_polysemanticity.rst",
+            category="9. Beyond the paper",
+        ),
+    log:
+        "results/logs/figures/incidental_polysemanticity.log",
+    benchmark:
+        "results/benchmarks/figures/incidental_polysemanticity.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        figure="incidental_polysemanticity",
+    script:
+        "../scripts/figure.py"
+
+
+rule product_neurons:
+    """Beyond the paper: the neurons of a 4-neuron ReLU MLP computing x*y."""
+    input:
+        **figure_inputs("product_neurons"),
+    output:
+        report(
+            "figures/product_neurons.pdf",
+            caption="../report/product_neurons.rst",
+            category="9. Beyond the paper",
+        ),
+    log:
+        "results/logs/figures/product_neurons.log",
+    benchmark:
+        "results/benchmarks/figures/product_neurons.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        figure="product_neurons",
+    script:
+        "../scripts/figure.py"
