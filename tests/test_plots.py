@@ -12,6 +12,7 @@ from tms.experiments import Experiment, run_experiment
 from tms.figures import FIGURES
 from tms.io import Run
 from tms.plots import PLOTTERS, plot_figure
+from tms.sae import run_sae
 from tms.train import Recipe
 
 TINY = Recipe(steps=50, batch_size=128, eval_samples=1000, log_every=10)
@@ -39,6 +40,9 @@ def runs() -> dict[str, Run]:
         abs_sweep = _run("abs_value", 8, 4, [1.0, 0.1], replicas=1)
         phase = {n: _phase_run(n) for n in (2, 3)}
         geometry = _geometry_runs()
+        sae = {"source": "uniform_superposition", "densities": [1.0, 0.1], "dictionary": 6, "kinds": ["relu_l1", "topk", "jumprelu"],
+               "l1": [0.1], "k": [1, 2], "l0": [0.03], "steps": 20, "batch_size": 64, "eval_samples": 500}
+        geometry["sae_recovery"] = Run(*run_sae({"sae": sae, "seed": 0}, geometry["uniform_superposition"]))
     finally:
         torch.set_num_threads(threads)
     return {

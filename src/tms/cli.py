@@ -34,12 +34,18 @@ def _runs(figure: str, runs_dir: Path) -> dict:
 
 def cmd_train(args) -> int:
     from tms.experiments import Experiment, run_experiment
-    from tms.io import save_run
+    from tms.io import load_run, save_run
+    from tms.sae import SAE_RUN, run_sae
 
     config = _config(args)
     if args.threads:
         torch.set_num_threads(args.threads)
     for name in args.experiments:
+        if name == SAE_RUN:  # the SAEs decode a trained run rather than train toy models
+            tensors, meta = run_sae(config, load_run(Path(args.runs_dir) / config["sae"]["source"]))
+            save_run(Path(args.runs_dir) / name, tensors, meta)
+            print(f"{name}: {len(meta['instances']['kind'])} SAEs in {meta['train_seconds']} s -> {args.runs_dir}/{name}")
+            continue
         exp = Experiment.from_config(name, config)
         tensors, meta = run_experiment(exp, device=args.device or config.get("device", "auto"), progress=True)
         save_run(Path(args.runs_dir) / name, tensors, meta)

@@ -35,6 +35,7 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
         + ("abs_sparsity", "privileged_basis"),
     ),
     "product_neurons": ("beyond the paper: neurons of an x·y network", ("product_neurons",)),
+    "sae_recovery": ("beyond the paper: sparse autoencoders recover features", ("sae_recovery",)),
 }
 
 

@@ -49,3 +49,53 @@ rule product_neurons:
         figure="product_neurons",
     script:
         "../scripts/figure.py"
+
+
+rule train_sae:
+    """Beyond the paper: sparse autoencoders on the hidden activations of a density sweep."""
+    input:
+        weights=f"results/runs/{config['sae']['source']}/weights.safetensors",
+        meta=f"results/runs/{config['sae']['source']}/meta.json",
+        sources=package_sources("train_sae.py"),
+    output:
+        weights="results/runs/sae_recovery/weights.safetensors",
+        meta="results/runs/sae_recovery/meta.json",
+    log:
+        "results/logs/train/sae_recovery.log",
+    benchmark:
+        "results/benchmarks/train/sae_recovery.tsv"
+    conda:
+        CONDA_ENV
+    threads: 2
+    resources:
+        mem_mb=3000,
+    params:
+        sae=config["sae"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_sae.py"
+
+
+rule sae_recovery:
+    """Beyond the paper: how well sparse autoencoders recover the known features."""
+    input:
+        **figure_inputs("sae_recovery"),
+    output:
+        report(
+            "figures/sae_recovery.pdf",
+            caption="../report/sae_recovery.rst",
+            category="9. Beyond the paper",
+        ),
+    log:
+        "results/logs/figures/sae_recovery.log",
+    benchmark:
+        "results/benchmarks/figures/sae_recovery.tsv"
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        figure="sae_recovery",
+    script:
+        "../scripts/figure.py"

@@ -144,4 +144,4 @@ from tms.claims import correlated, geometry, non_uniform  # noqa: E402,F401
 from tms.claims import computation, privileged_basis  # noqa: E402,F401
 from tms.claims import adversarial, basic_results, intro, learning_dynamics, phase_change  # noqa: E402,F401
 from tms.claims import learning_geometry  # noqa: E402,F401
-from tms.claims import incidental, product_neurons  # noqa: E402,F401
+from tms.claims import incidental, product_neurons, sae  # noqa: E402,F401

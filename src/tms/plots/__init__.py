@@ -20,6 +20,7 @@ from tms.plots.learning_dynamics import plot_learning_dynamics
 from tms.plots.learning_geometry import plot_learning_geometry
 from tms.plots.incidental import plot_incidental
 from tms.plots.product_neurons import plot_product_neurons
+from tms.plots.sae import plot_sae_recovery
 from tms.plots.privileged_basis import plot_privileged_basis
 from tms.plots.abs_value import plot_abs_motif, plot_abs_small, plot_abs_sparsity
 from tms.plots.phase_change import plot_phase_diagram
@@ -47,6 +48,7 @@ PLOTTERS = {
     "abs_motif": plot_abs_motif,
     "incidental_polysemanticity": plot_incidental,
     "product_neurons": plot_product_neurons,
+    "sae_recovery": plot_sae_recovery,
 }
 
 
