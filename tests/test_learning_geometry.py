@@ -71,7 +71,7 @@ def test_stages_merge_repeats_and_key_checkpoints_span_the_run():
 
 
 def _run(final: torch.Tensor, snaps: torch.Tensor) -> Run:
-    k, steps = snaps.shape[1], list(range(snaps.shape[1]))
+    steps = list(range(snaps.shape[1]))
     inst = final.shape[0]
     tensors = {"W": final, "eval_loss": torch.arange(inst, dtype=torch.float32),
                "checkpoints.W": snaps, "checkpoint_steps": torch.tensor(steps)}

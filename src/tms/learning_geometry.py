@@ -24,7 +24,6 @@ from __future__ import annotations
 import torch
 
 from tms.geometry import describe, tegum_factors
-from tms.metrics import cosine
 
 OCTAHEDRON = "3 digons"
 

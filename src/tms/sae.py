@@ -31,6 +31,7 @@ import numpy as np
 import torch
 
 from tms.data import SparseFeatures
+from tms.io import Run
 from tms.metrics import REPRESENTED_NORM, feature_norms
 
 KINDS = ("relu_l1", "topk", "jumprelu")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from tms.claims import Measured, claim
-from tms.claims.intro import ORTHO, r3
+from tms.claims.intro import ORTHO
 from tms.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
 
 ANCHOR = "#demonstrating-basic-results"

@@ -10,7 +10,6 @@ axis). Bottom: the evaluation loss of every fit against r, coloured by its geome
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from tms.io import Run
 from tms.non_uniform import PAPER_RATIO, canonical, fit_table, snap_ratio
