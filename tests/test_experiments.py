@@ -67,9 +67,10 @@ def test_every_configured_experiment_resolves(config):
         if rd is not None:
             torch.testing.assert_close(feats.density[:, -1], feats.density[:, 0] * torch.tensor([p[1] for p in points]).repeat_interleave(r))
         imp = exp.importance()
-        assert imp.shape == (exp.n_instances, n)
+        outputs = make_model(entry["model"]).out_features(n)  # n, or 1 for the x·y model's one output
+        assert imp.shape == (exp.n_instances, outputs)
         decay = entry.get("importance_decay", 1.0)
-        expected = torch.tensor([decay**i for i in range(n)])
+        expected = torch.tensor([decay**i for i in range(outputs)])
         if rel is not None:
             expected[-1] = points[-1][1]
             assert table["relative_importance"] == [points[k // r][1] for k in range(len(points) * r)]
