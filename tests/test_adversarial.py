@@ -7,7 +7,7 @@ import math
 import torch
 
 from tms.adversarial import attack_directions, baseline_increase, loss_increases, vulnerability
-from tms.models import make_model
+from tms.models import make_model, weighted_mse
 
 
 def baseline_params(n: int, m: int, inst: int = 1) -> dict:
@@ -75,6 +75,22 @@ def test_vulnerability_is_rotation_invariant():
     rotated = {"W": params["W"] @ torch.tensor([[c, -s], [s, c]]), "b": params["b"]}
     v_rot = vulnerability(model, rotated, density, imp, samples=4000)["vulnerability"].item()
     assert abs(v_rot - v) < 1e-4 * v
+
+
+def test_loss_increases_match_attacking_the_forward_pass():
+    """The shared-product path equals running the model on each attacked input x + εδ_i."""
+    gen = torch.Generator().manual_seed(3)
+    params = {"W": torch.randn(2, 6, 3, generator=gen), "b": torch.randn(2, 6, generator=gen) * 0.1}
+    x = torch.rand(2, 300, 6, generator=gen) * (torch.rand(2, 300, 6, generator=gen) < 0.3)
+    imp, eps = torch.rand(2, 6, generator=gen), torch.tensor([0.05, 0.2])
+    for name in ("relu_output", "linear"):
+        model = make_model(name)
+        deltas = attack_directions(params["W"]) * eps[:, None, None]
+        clean = weighted_mse(model.forward(params, x), x, imp, "mean")
+        direct = torch.stack(
+            [weighted_mse(model.forward(params, x + deltas[:, None, i]), x, imp, "mean") - clean for i in range(6)], 1
+        )
+        torch.testing.assert_close(loss_increases(model, params, x, imp, eps), direct, rtol=1e-4, atol=1e-7)
 
 
 def test_loss_increases_shape_and_zero_attack():

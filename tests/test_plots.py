@@ -108,12 +108,14 @@ def test_every_figure_writes_a_pdf(figure, runs, tmp_path):
     assert _leftovers(path.parent) == []
 
 
-def test_pdf_is_reproducible_and_style_is_local(runs, tmp_path):
+def test_pdf_and_preview_are_reproducible_and_style_is_local(runs, tmp_path):
     before = dict(matplotlib.rcParams)
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    plot_figure("intro", runs, first)
-    plot_figure("intro", runs, second)
+    plot_figure("intro", runs, first, preview=tmp_path / "a.png")
+    plot_figure("intro", runs, second, preview=tmp_path / "b.png")
     assert first.read_bytes() == second.read_bytes()  # no timestamps in the PDF
+    png = (tmp_path / "a.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and png == (tmp_path / "b.png").read_bytes()
     assert matplotlib.get_backend().lower() == "agg"
     assert dict(matplotlib.rcParams) == before
 

@@ -154,12 +154,13 @@ def test_quick_dag_writes_the_html_report(quick):
     root, _ = quick
     html = (root / "results" / "replication_report.html").read_text()
     executed = json.loads((root / "results" / "replication_report.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["runs_dir"] == "results/runs"
+    assert executed["metadata"]["papermill"]["parameters"]["previews_dir"] == "results/previews"
     for figure in FIGURES:
         assert f"figures/{figure}.pdf" in html
+        assert (root / "results" / "previews" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
     assert html.count("data:image/png;base64") >= len(FIGURES)
     assert "The whole replication table" in html and "Traceback" not in html
-    assert "load_run(" not in html  # inputs excluded
+    assert "show_figure(" not in html  # inputs excluded
 
 
 def test_snakemake_report_holds_every_figure(quick):

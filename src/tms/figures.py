@@ -31,7 +31,7 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     # Beyond the paper: questions its readers leave open, answered where the features are known.
     "incidental_polysemanticity": (
         "beyond the paper: polysemanticity without superposition",
-        tuple(f"ample_{model}_wd{wd}" for model in ("abs", "hidden") for wd in ("0", "001", "01"))
+        tuple(f"ample_{model}_wd{wd}" for model in ("abs", "hidden") for wd in ("001", "01"))
         + ("abs_sparsity", "privileged_basis"),
     ),
     "product_neurons": ("beyond the paper: neurons of an x·y network", ("product_neurons",)),

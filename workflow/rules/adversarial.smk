@@ -11,6 +11,7 @@ rule adversarial:
             caption="../report/adversarial.rst",
             category="6. Adversarial robustness",
         ),
+        preview="results/previews/adversarial.png",
     log:
         "results/logs/figures/adversarial.log",
     benchmark:

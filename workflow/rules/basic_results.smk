@@ -11,6 +11,7 @@ rule basic_results:
             caption="../report/basic_results.rst",
             category="2. Demonstrating superposition",
         ),
+        preview="results/previews/basic_results.png",
     log:
         "results/logs/figures/basic_results.log",
     benchmark:
@@ -36,6 +37,7 @@ rule basic_results_large:
             caption="../report/basic_results_large.rst",
             category="2. Demonstrating superposition",
         ),
+        preview="results/previews/basic_results_large.png",
     log:
         "results/logs/figures/basic_results_large.log",
     benchmark:

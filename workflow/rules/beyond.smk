@@ -11,6 +11,7 @@ rule incidental_polysemanticity:
             caption="../report/incidental_polysemanticity.rst",
             category="9. Beyond the paper",
         ),
+        preview="results/previews/incidental_polysemanticity.png",
     log:
         "results/logs/figures/incidental_polysemanticity.log",
     benchmark:
@@ -36,6 +37,7 @@ rule product_neurons:
             caption="../report/product_neurons.rst",
             category="9. Beyond the paper",
         ),
+        preview="results/previews/product_neurons.png",
     log:
         "results/logs/figures/product_neurons.log",
     benchmark:
@@ -86,6 +88,7 @@ rule sae_recovery:
             caption="../report/sae_recovery.rst",
             category="9. Beyond the paper",
         ),
+        preview="results/previews/sae_recovery.png",
     log:
         "results/logs/figures/sae_recovery.log",
     benchmark:

@@ -1,5 +1,6 @@
 # Shared helpers: package sources (rule inputs, so library edits trigger reruns), run paths.
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -62,6 +63,11 @@ def _imports(path, module):
 
 def package_sources(script):
     """The tms source files that workflow/scripts/``script`` runs (paths relative if possible)."""
+    return list(_package_sources(script))
+
+
+@functools.cache  # input functions ask once per job; parsing the package each time cost seconds
+def _package_sources(script):
     script = Path(workflow.basedir, "workflow", "scripts", script)
     todo, files = list(_imports(script, "__main__")), set()
     while todo:
@@ -74,8 +80,8 @@ def package_sources(script):
         todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # parents run first
         todo += _imports(path, name)
     cwd = Path.cwd().resolve()
-    return sorted(
-        str(f.relative_to(cwd) if f.is_relative_to(cwd) else f) for f in files
+    return tuple(
+        sorted(str(f.relative_to(cwd) if f.is_relative_to(cwd) else f) for f in files)
     )
 
 
@@ -84,9 +90,10 @@ def experiment_spec(wildcards):
     return Experiment.from_config(wildcards.experiment, config).to_dict()
 
 
-# A second thread speeds a small model's step up by only 10-15% (n=5..20, measured on 2 cores),
-# a large one's by 20-40%: small runs take one core, so two of them train side by side.
-TWO_THREADS_FROM = 20_000  # n_features x n_hidden x instances
+# A second thread speeds a step up by only 10-20% on 2 cores (n=5..20: 10-15%; the n=200, m=20
+# sweep: 17%, measured), so on a laptop two one-thread runs side by side finish sooner; only
+# runs larger than any of the default config's take two.
+TWO_THREADS_FROM = 100_000  # n_features x n_hidden x instances per shard
 
 
 def train_threads(wildcards):
@@ -109,12 +116,6 @@ def shard_inputs(wildcards):
 def run_files(figure, kind):
     """``kind`` (weights.safetensors | meta.json) of every run that ``figure`` needs."""
     return [f"results/runs/{e}/{kind}" for e in experiments_for(figure)]
-
-
-def figure_runs(kind):
-    """``kind`` of every run that some figure needs, each once."""
-    names = sorted({e for figure in FIGURES for e in experiments_for(figure)})
-    return [f"results/runs/{e}/{kind}" for e in names]
 
 
 def figure_inputs(figure):

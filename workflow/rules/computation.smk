@@ -11,6 +11,7 @@ rule abs_small:
             caption="../report/abs_small.rst",
             category="8. Computation in superposition",
         ),
+        preview="results/previews/abs_small.png",
     log:
         "results/logs/figures/abs_small.log",
     benchmark:
@@ -36,6 +37,7 @@ rule abs_sparsity:
             caption="../report/abs_sparsity.rst",
             category="8. Computation in superposition",
         ),
+        preview="results/previews/abs_sparsity.png",
     log:
         "results/logs/figures/abs_sparsity.log",
     benchmark:
@@ -61,6 +63,7 @@ rule abs_motif:
             caption="../report/abs_motif.rst",
             category="8. Computation in superposition",
         ),
+        preview="results/previews/abs_motif.png",
     log:
         "results/logs/figures/abs_motif.log",
     benchmark:

@@ -11,6 +11,7 @@ rule dimensions_per_feature:
             caption="../report/dimensions_per_feature.rst",
             category="4. Geometry of superposition",
         ),
+        preview="results/previews/dimensions_per_feature.png",
     log:
         "results/logs/figures/dimensions_per_feature.log",
     benchmark:
@@ -36,6 +37,7 @@ rule feature_dimensionality:
             caption="../report/feature_dimensionality.rst",
             category="4. Geometry of superposition",
         ),
+        preview="results/previews/feature_dimensionality.png",
     log:
         "results/logs/figures/feature_dimensionality.log",
     benchmark:
@@ -61,6 +63,7 @@ rule non_uniform:
             caption="../report/non_uniform.rst",
             category="4. Geometry of superposition",
         ),
+        preview="results/previews/non_uniform.png",
     log:
         "results/logs/figures/non_uniform.log",
     benchmark:
@@ -86,6 +89,7 @@ rule correlated_features:
             caption="../report/correlated_features.rst",
             category="4. Geometry of superposition",
         ),
+        preview="results/previews/correlated_features.png",
     log:
         "results/logs/figures/correlated_features.log",
     benchmark:
@@ -111,6 +115,7 @@ rule local_bases:
             caption="../report/local_bases.rst",
             category="4. Geometry of superposition",
         ),
+        preview="results/previews/local_bases.png",
     log:
         "results/logs/figures/local_bases.log",
     benchmark:
@@ -136,6 +141,7 @@ rule collapse:
             caption="../report/collapse.rst",
             category="4. Geometry of superposition",
         ),
+        preview="results/previews/collapse.png",
     log:
         "results/logs/figures/collapse.log",
     benchmark:

@@ -11,6 +11,7 @@ rule intro:
             caption="../report/intro.rst",
             category="1. Introduction",
         ),
+        preview="results/previews/intro.png",
     log:
         "results/logs/figures/intro.log",
     benchmark:

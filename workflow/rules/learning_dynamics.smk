@@ -11,6 +11,7 @@ rule learning_dynamics:
             caption="../report/learning_dynamics.rst",
             category="5. Learning dynamics",
         ),
+        preview="results/previews/learning_dynamics.png",
     log:
         "results/logs/figures/learning_dynamics.log",
     benchmark:
@@ -36,6 +37,7 @@ rule learning_geometry:
             caption="../report/learning_geometry.rst",
             category="5. Learning dynamics",
         ),
+        preview="results/previews/learning_geometry.png",
     log:
         "results/logs/figures/learning_geometry.log",
     benchmark:

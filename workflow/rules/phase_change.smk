@@ -11,6 +11,7 @@ rule phase_diagram:
             caption="../report/phase_diagram.rst",
             category="3. Superposition as a phase change",
         ),
+        preview="results/previews/phase_diagram.png",
     log:
         "results/logs/figures/phase_diagram.log",
     benchmark:
@@ -36,6 +37,7 @@ rule phase_diagram_3_2:
             caption="../report/phase_diagram_3_2.rst",
             category="3. Superposition as a phase change",
         ),
+        preview="results/previews/phase_diagram_3_2.png",
     log:
         "results/logs/figures/phase_diagram_3_2.log",
     benchmark:

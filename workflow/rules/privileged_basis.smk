@@ -11,6 +11,7 @@ rule privileged_basis:
             caption="../report/privileged_basis.rst",
             category="7. Privileged basis",
         ),
+        preview="results/previews/privileged_basis.png",
     log:
         "results/logs/figures/privileged_basis.log",
     benchmark:

@@ -45,11 +45,9 @@ rule replication_report:
     """The report notebook, executed by papermill on this build's runs and exported to HTML."""
     input:
         replication="results/replication.json",
-        figures=expand("figures/{figure}.pdf", figure=FIGURES),
-        meta=figure_runs("meta.json"),
-        weights=figure_runs("weights.safetensors"),
+        previews=expand("results/previews/{figure}.png", figure=FIGURES),
         notebook="workflow/notebooks/replication_report.ipynb",
-        sources=package_sources("figure.py"),
+        sources=package_sources("claims.py"),
     output:
         notebook="results/replication_report.ipynb",
         html=report(

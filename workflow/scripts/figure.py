@@ -15,5 +15,5 @@ torch.set_num_threads(sm.threads)
 
 runs = {Path(meta).parent.name: load_run(Path(meta).parent) for meta in sm.input.meta}
 print(f"plotting {sm.params.figure} from runs {sorted(runs)}")
-plot_figure(sm.params.figure, runs, sm.output[0])
-print(f"wrote {sm.output[0]}")
+plot_figure(sm.params.figure, runs, sm.output[0], sm.output.preview)
+print(f"wrote {sm.output[0]} and {sm.output.preview}")

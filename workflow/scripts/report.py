@@ -18,7 +18,7 @@ sm = snakemake  # noqa: F821
 
 parameters = {
     "replication": sm.input.replication,
-    "runs_dir": str(Path(sm.input.meta[0]).parent.parent),
+    "previews_dir": str(Path(sm.input.previews[0]).parent),
     "config": json.loads(json.dumps(sm.config)),
 }
 

@@ -10,7 +10,7 @@ from tms.claims import Measured, claim
 from tms.incidental import polysemantic_share
 
 MODELS = {"abs": "abs-value", "hidden": "ReLU hidden"}
-DECAYS = ("0", "001", "01")
+DECAYS = ("001", "01")
 COMMON = 0.25  # "polysemantic neurons appear": at least a quarter of the alive neurons
 
 

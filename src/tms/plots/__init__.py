@@ -52,8 +52,9 @@ PLOTTERS = {
 }
 
 
-def plot_figure(figure: str, runs: dict[str, Run], path) -> None:
-    """Draw paper figure ``figure`` from ``runs`` (experiment name -> Run); write a PDF atomically."""
+def plot_figure(figure: str, runs: dict[str, Run], path, preview=None) -> None:
+    """Draw paper figure ``figure`` from ``runs`` (experiment name -> Run); write a PDF (and a PNG
+    ``preview``, if given) atomically."""
     if figure not in PLOTTERS:
         raise ValueError(f"figure must be one of {tuple(PLOTTERS)}; got {figure!r}")
     names = experiments_for(figure)
@@ -62,7 +63,7 @@ def plot_figure(figure: str, runs: dict[str, Run], path) -> None:
         raise ValueError(f"figure {figure!r} needs runs {names}; missing {missing}")
     with matplotlib.rc_context(STYLE):  # local: callers' rcParams stay untouched
         fig = PLOTTERS[figure](*(runs[name] for name in names))
-        save_pdf(fig, path)
+        save_pdf(fig, path, preview)
 
 
 __all__ = ["PLOTTERS", "plot_figure"]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from matplotlib.collections import PolyCollection
 
 from tms.neurons import polysemanticity
 from tms.plots.style import SUPERPOSITION_CMAP, SUPERPOSITION_NORM
 
 EDGE = "white"  # thin gaps between stacked rectangles keep features apart
+MIN_HEIGHT = 2e-3  # of the axis span
 
 
 def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | None = None, order=None,
@@ -32,25 +34,28 @@ def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | Non
     order = list(range(m)) if order is None else [int(h) for h in order]
     counts = polysemanticity(W, W2, signed_inputs=signed_inputs).tolist()
     colours = SUPERPOSITION_CMAP(SUPERPOSITION_NORM(np.asarray(colour, dtype=float))) if palette is None else palette
-    values = np.asarray(W, dtype=float)
-    top = bottom = 0.0
+    values = np.asarray(W, dtype=float)[:, order]  # [n, columns]
+    # Each rectangle starts where the previous one of its sign ended (cumulative sums per column).
+    up, down = np.clip(values, 0, None), np.clip(values, None, 0)
+    start = np.where(values >= 0, np.cumsum(up, 0) - up, np.cumsum(down, 0) - down)
+    # Rectangles under MIN_HEIGHT of the axis span are sub-pixel at any print size; skipping them
+    # (their weights still count in the stacking) keeps a 100 × 40 model's PDF small and fast.
+    span = up.sum(0).max() - down.sum(0).min()
+    feature, column = np.nonzero(np.abs(values) > MIN_HEIGHT * span)
+    x = column[:, None] + np.array([-0.4, 0.4, 0.4, -0.4])
+    y = start[feature, column][:, None] + values[feature, column][:, None] * np.array([0, 0, 1, 1])
+    # One collection, not one patch per rectangle: n × m rectangles draw in a fraction of a second.
+    ax.add_collection(PolyCollection(np.stack([x, y], -1), facecolors=np.asarray(colours)[feature],
+                                     edgecolors=EDGE, linewidths=0.3))
+    top, bottom = up.sum(0), down.sum(0)
     for x, h in enumerate(order):
-        up = down = 0.0
-        for i in range(n):
-            w = values[i, h]
-            if w >= 0:
-                ax.bar(x, w, bottom=up, width=0.8, color=colours[i], edgecolor=EDGE, linewidth=0.3)
-                up += w
-            else:
-                ax.bar(x, w, bottom=down, width=0.8, color=colours[i], edgecolor=EDGE, linewidth=0.3)
-                down += w
         if highlight and h in highlight:
-            ax.bar(x, up - down, bottom=down, width=0.9, fill=False, edgecolor=highlight[h], linewidth=1.0)
-        top, bottom = max(top, up), min(bottom, down)
+            ax.bar(x, top[x] - bottom[x], bottom=bottom[x], width=0.9, fill=False, edgecolor=highlight[h], linewidth=1.0)
         if labels:
             mark = "–" if counts[h] == 0 else ("M" if counts[h] == 1 else "P")
             ax.annotate(mark, (x, 0), xytext=(0, -2), textcoords="offset points", ha="center", va="top",
                         fontsize=5, color="0.3", annotation_clip=False, xycoords=("data", "axes fraction"))
+    top, bottom = max(top.max(initial=0.0), 0.0), min(bottom.min(initial=0.0), 0.0)
     ax.axhline(0, color="0.2", lw=0.4)
     span = max(top - bottom, 1e-6)
     ax.set_ylim(bottom - 0.05 * span, top + 0.05 * span)

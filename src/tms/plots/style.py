@@ -105,10 +105,16 @@ def caption(fig, text: str, y: float = 0.0) -> None:
     fig.text(0.5, y / fig.get_size_inches()[1], text, ha="center", va="top", fontsize=6, color="0.35", wrap=True)
 
 
-def save_pdf(fig, path) -> None:
-    """Write ``fig`` as a PDF at ``path`` atomically, then close it."""
+PREVIEW_DPI = 110
+
+
+def save_pdf(fig, path, preview=None) -> None:
+    """Write ``fig`` as a PDF at ``path`` atomically, and as a PNG at ``preview`` if given (the
+    report notebook shows these, so it never redraws a figure), then close it."""
     try:
         # No CreationDate: the same figure gives the same bytes, so rebuilds are detectable.
         atomic_write(path, lambda tmp: fig.savefig(tmp, format="pdf", metadata={"CreationDate": None}))
+        if preview is not None:
+            atomic_write(preview, lambda tmp: fig.savefig(tmp, format="png", dpi=PREVIEW_DPI, metadata={"Software": None}))
     finally:
         plt.close(fig)
