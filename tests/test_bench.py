@@ -10,9 +10,11 @@ from tms.bench import figure_times, parse_config
 
 
 def test_parse_config():
-    assert parse_config("200x20x20") == (200, 20, 20)
-    with pytest.raises(ValueError, match="NxMxINSTANCES"):
-        parse_config("200x20")
+    assert parse_config("200x20x20") == (200, 20, 20, "relu_output")
+    assert parse_config("abs:100x40x7") == (100, 40, 7, "abs_value")
+    for bad in ("200x20", "relu:10x5x2"):
+        with pytest.raises(ValueError, match="NxMxINSTANCES.*'abs:'"):
+            parse_config(bad)
 
 
 def _tsv(path, seconds):

@@ -9,7 +9,7 @@ import torch
 
 from tms.data import SparseFeatures
 from tms.models import ReLUOutput, init_weight, make_model, weighted_mse
-from tms.reference import ReferenceModel, reference_batch, reference_step
+from tms.reference import ReferenceAbsModel, ReferenceModel, reference_batch, reference_step
 
 INST, N, M, BATCH = 3, 6, 3, 64
 
@@ -146,6 +146,30 @@ def test_matches_reference_model(relu, random_params):
     assert abs(loss.sum().item() - ref_loss.item()) <= 1e-5 * ref_loss.item()
     assert_rel_close(grads["W"], ref.W.grad)
     assert_rel_close(grads["b"], ref.b.grad)
+
+
+def test_abs_value_matches_reference_model():
+    """The abs-value model against tms.reference's notebook-style version (signed inputs, target
+    |x|): forward, loss and gradients on the same batch."""
+    g = torch.Generator().manual_seed(4)
+    params = {"W1": torch.randn(INST, N, M, generator=g), "W2": torch.randn(INST, N, M, generator=g),
+              "b": torch.randn(INST, N, generator=g) * 0.1}
+    density, imp = torch.linspace(0.1, 1.0, INST * N).reshape(INST, N), importance()
+    ref = ReferenceAbsModel(INST, N, M)
+    with torch.no_grad():
+        for name, p in params.items():
+            getattr(ref, name).copy_(p)
+    ref_loss = reference_step(ref, torch.optim.SGD(ref.parameters(), lr=0.0), density, imp, BATCH,
+                              torch.Generator().manual_seed(9))
+    x_bm = reference_batch(density, BATCH, torch.Generator().manual_seed(9), signed=True)
+    assert (x_bm < 0).any()
+    x = x_bm.transpose(0, 1).contiguous()
+    model = make_model("abs_value")
+    torch.testing.assert_close(model.forward(params, x).transpose(0, 1), ref(x_bm), rtol=1e-5, atol=1e-5)
+    loss, grads = model.loss_and_grads(params, x, imp, "mean")
+    assert abs(loss.sum().item() - ref_loss.item()) <= 1e-5 * ref_loss.item()
+    for name in params:
+        assert_rel_close(grads[name], getattr(ref, name).grad)
 
 
 def test_weighted_mse_reductions_by_hand():

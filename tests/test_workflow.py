@@ -67,6 +67,11 @@ def test_dry_run_plans_every_experiment_and_figure():
         assert len(planned(out, figure)) == 1, f"no job draws figures/{figure}.pdf"
         assert f"wildcards: figure={figure}" in out, f"no claim check for {figure}"
     assert len(planned(out, "replication")) == 1
+    # Longest first: training jobs are prioritised by size, the SAEs (end of the longest chain) above all.
+    priority = lambda block: int(block.split("priority: ")[1].split()[0]) if "priority: " in block else 0  # noqa: E731
+    trains = {b.split("experiment=")[1].split()[0].rstrip(","): priority(b) for b in planned(out, "train")}
+    assert trains["uniform_superposition"] > trains["basic_large_relu"] > trains["intro"] > trains["abs_small"] > 0
+    assert priority(planned(out, "train_sae")[0]) > max(trains.values())
 
 
 def test_one_figure_plans_only_its_own_training():

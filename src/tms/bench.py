@@ -18,19 +18,28 @@ import torch
 
 from tms.data import SparseFeatures
 from tms.models import make_model
-from tms.reference import ReferenceModel, reference_step
+from tms.reference import ReferenceAbsModel, ReferenceModel, reference_step
 from tms.train import Recipe, _make_optimizer, make_step
 
-DEFAULT_CONFIGS = ("200x20x20", "10x5x1000", "5x2x10", "100x20x20")
+DEFAULT_CONFIGS = ("200x20x20", "10x5x1000", "5x2x10", "100x20x20", "abs:100x40x7")
 DENSITY = 0.1  # mid-sparse: neither path gets an easy all-zero or all-dense batch
+# A config's optional prefix names the model: the ReLU-output model, or the abs-value model of
+# #computation (h = ReLU(W₁x), y' = ReLU(W₂h + b), signed inputs, target |x|).
+MODELS = {"": "relu_output", "abs": "abs_value"}
 
 
-def parse_config(text: str) -> tuple[int, int, int]:
+def parse_config(text: str) -> tuple[int, int, int, str]:
+    """``[abs:]NxMxINSTANCES`` -> (n, m, instances, model name)."""
+    prefix, _, sizes = text.lower().rpartition(":")
     try:
-        n, m, inst = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise ValueError(f"benchmark config must look like NxMxINSTANCES (e.g. 200x20x20); got {text!r}") from None
-    return n, m, inst
+        n, m, inst = (int(v) for v in sizes.split("x"))
+        model = MODELS[prefix]
+    except (ValueError, KeyError):
+        raise ValueError(
+            f"benchmark config must look like NxMxINSTANCES, optionally prefixed by a model "
+            f"({', '.join(repr(p + ':') for p in MODELS if p)}), e.g. 200x20x20 or abs:100x40x7; got {text!r}"
+        ) from None
+    return n, m, inst, model
 
 
 def _time(step, steps: int) -> float:
@@ -40,27 +49,27 @@ def _time(step, steps: int) -> float:
     return (time.perf_counter() - start) / steps * 1e3
 
 
-def reference_stepper(n: int, m: int, inst: int, batch: int):
-    model = ReferenceModel(inst, n, m)
+def reference_stepper(n: int, m: int, inst: int, batch: int, model: str = "relu_output"):
+    model = ReferenceAbsModel(inst, n, m) if model == "abs_value" else ReferenceModel(inst, n, m)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     density, importance = torch.full((inst, n), DENSITY), torch.ones(inst, n)
     gen = torch.Generator().manual_seed(0)
     return lambda i: reference_step(model, opt, density, importance, batch, gen)
 
 
-def tms_stepper(n: int, m: int, inst: int, batch: int):
+def tms_stepper(n: int, m: int, inst: int, batch: int, model: str = "relu_output"):
     recipe = Recipe(batch_size=batch)
-    model = make_model("relu_output")
+    model = make_model(model)
     params = {k: v.requires_grad_(True) for k, v in model.init_params(inst, n, m, recipe.init).items()}
     opt = _make_optimizer(list(params.values()), recipe)
-    features = SparseFeatures(torch.full((inst, n), DENSITY))
+    features = SparseFeatures(torch.full((inst, n), DENSITY), signed=model.signed)
     return make_step(model, params, opt, features, torch.ones(inst, n), recipe, torch.Generator().manual_seed(0))
 
 
 STEPPERS = {"reference": reference_stepper, "tms": tms_stepper}
 
 
-def peak_memory_mib(kind: str, n: int, m: int, inst: int, batch: int = 1024) -> float:
+def peak_memory_mib(kind: str, n: int, m: int, inst: int, batch: int = 1024, model: str = "relu_output") -> float:
     """Peak resident memory (MiB) that building ``kind``'s stepper and taking 3 steps adds to a
     fresh Python process that has imported torch: the rise of Linux's ``VmHWM`` (the process's
     own high-water mark; ``ru_maxrss`` would inherit the parent's size across fork and exec)."""
@@ -68,7 +77,7 @@ def peak_memory_mib(kind: str, n: int, m: int, inst: int, batch: int = 1024) -> 
         "import re, tms.bench as b\n"
         "hwm = lambda: int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))\n"
         "base = hwm()\n"
-        f"step = b.STEPPERS[{kind!r}]({n}, {m}, {inst}, {batch})\n"
+        f"step = b.STEPPERS[{kind!r}]({n}, {m}, {inst}, {batch}, {model!r})\n"
         "for i in range(3): step(i)\n"
         "print((hwm() - base) / 1024)"
     )
@@ -76,10 +85,11 @@ def peak_memory_mib(kind: str, n: int, m: int, inst: int, batch: int = 1024) -> 
     return round(float(done.stdout.split()[-1]), 1)
 
 
-def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, batch: int = 1024) -> dict:
+def bench_config(n: int, m: int, inst: int, model: str = "relu_output", repeats: int = 5, steps: int = 20,
+                 batch: int = 1024) -> dict:
     """Median ms/step of both implementations (after a warm-up), their ratio, and the peak
     memory each adds (measured in fresh processes)."""
-    steppers = {name: make(n, m, inst, batch) for name, make in STEPPERS.items()}
+    steppers = {name: make(n, m, inst, batch, model) for name, make in STEPPERS.items()}
     for step in steppers.values():
         _time(step, 3)
     times = {k: [] for k in steppers}
@@ -88,13 +98,14 @@ def bench_config(n: int, m: int, inst: int, repeats: int = 5, steps: int = 20, b
             times[name].append(_time(step, steps))
     med = {k: statistics.median(v) for k, v in times.items()}
     return {
-        "config": f"{n}x{m}x{inst}",
+        "config": "".join(f"{p}:" for p, name in MODELS.items() if p and name == model) + f"{n}x{m}x{inst}",
+        "model": model,
         "batch": batch,
         "reference_ms": round(med["reference"], 3),
         "tms_ms": round(med["tms"], 3),
         "ratio": round(med["reference"] / med["tms"], 2),
-        "reference_peak_mib": peak_memory_mib("reference", n, m, inst, batch),
-        "tms_peak_mib": peak_memory_mib("tms", n, m, inst, batch),
+        "reference_peak_mib": peak_memory_mib("reference", n, m, inst, batch, model),
+        "tms_peak_mib": peak_memory_mib("tms", n, m, inst, batch, model),
         "repeats": repeats,
         "steps_per_repeat": steps,
     }

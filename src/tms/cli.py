@@ -125,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print JSON")
     b.add_argument("--repeats", type=int, default=5)
     b.add_argument("--steps", type=int, default=20, help="timed steps per repeat")
-    b.add_argument("--configs", nargs="*", help="n×m×instances, e.g. 200x20x20")
+    b.add_argument("--configs", nargs="*", help="[abs:]n×m×instances, e.g. 200x20x20 or abs:100x40x7 (the abs-value model)")
     b.add_argument("--out", help="also write the JSON here")
     b.add_argument("--figures", metavar="BENCH_DIR", nargs="?", const="results/benchmarks",
                    help="instead: seconds per figure from Snakemake's benchmark files (default results/benchmarks)")

@@ -66,6 +66,7 @@ rule train_sae:
         "results/logs/train/sae_recovery.log",
     benchmark:
         "results/benchmarks/train/sae_recovery.tsv"
+    priority: SAE_PRIORITY
     conda:
         CONDA_ENV
     threads: 2

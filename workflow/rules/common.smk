@@ -102,6 +102,21 @@ def train_threads(wildcards):
     return 2 if work >= TWO_THREADS_FROM else 1
 
 
+def train_priority(wildcards):
+    """Longest first: a training job's priority is its size, n x m x instances (per shard) x
+    steps, so the long runs start at once and the short ones fill the cores around them.
+    """
+    exp = Experiment.from_config(wildcards.experiment, config)
+    return (
+        exp.n_features * exp.n_hidden * exp.n_instances // exp.shards * exp.recipe.steps
+    )
+
+
+# The sparse autoencoders train on a finished run and are the tail of the longest chain (the
+# F9 sweep, then the SAEs): they go before any training job still waiting.
+SAE_PRIORITY = 2**62
+
+
 def shard_inputs(wildcards):
     """Every shard's artefact of a sharded experiment, and the merge script's sources."""
     shards = range(SHARDS[wildcards.experiment])

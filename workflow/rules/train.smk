@@ -14,6 +14,7 @@ rule train:
         "results/benchmarks/train/{experiment}.tsv"
     wildcard_constraints:
         experiment=name_regex(UNSHARDED),
+    priority: train_priority
     conda:
         CONDA_ENV
     threads: train_threads
@@ -41,6 +42,7 @@ rule train_shard:
     wildcard_constraints:
         experiment=name_regex(SHARDED),
         shard=r"\d+",
+    priority: train_priority
     conda:
         CONDA_ENV
     threads: train_threads

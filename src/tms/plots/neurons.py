@@ -30,7 +30,7 @@ def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | Non
     ``tms.neurons.carried`` (False for the tied model, whose negative weights only inhibit);
     ``palette``: one colour per feature instead of the superposition colours (few features).
     """
-    n, m = W.shape
+    m = W.shape[1]
     order = list(range(m)) if order is None else [int(h) for h in order]
     counts = polysemanticity(W, W2, signed_inputs=signed_inputs).tolist()
     colours = SUPERPOSITION_CMAP(SUPERPOSITION_NORM(np.asarray(colour, dtype=float))) if palette is None else palette
@@ -38,16 +38,16 @@ def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | Non
     # Each rectangle starts where the previous one of its sign ended (cumulative sums per column).
     up, down = np.clip(values, 0, None), np.clip(values, None, 0)
     start = np.where(values >= 0, np.cumsum(up, 0) - up, np.cumsum(down, 0) - down)
+    top, bottom = up.sum(0), down.sum(0)  # [columns]: where each stack ends
+    span = max(top.max(initial=0.0) - bottom.min(initial=0.0), 1e-6)
     # Rectangles under MIN_HEIGHT of the axis span are sub-pixel at any print size; skipping them
     # (their weights still count in the stacking) keeps a 100 × 40 model's PDF small and fast.
-    span = up.sum(0).max() - down.sum(0).min()
     feature, column = np.nonzero(np.abs(values) > MIN_HEIGHT * span)
-    x = column[:, None] + np.array([-0.4, 0.4, 0.4, -0.4])
-    y = start[feature, column][:, None] + values[feature, column][:, None] * np.array([0, 0, 1, 1])
+    xs = column[:, None] + np.array([-0.4, 0.4, 0.4, -0.4])
+    ys = start[feature, column][:, None] + values[feature, column][:, None] * np.array([0, 0, 1, 1])
     # One collection, not one patch per rectangle: n × m rectangles draw in a fraction of a second.
-    ax.add_collection(PolyCollection(np.stack([x, y], -1), facecolors=np.asarray(colours)[feature],
+    ax.add_collection(PolyCollection(np.stack([xs, ys], -1), facecolors=np.asarray(colours)[feature],
                                      edgecolors=EDGE, linewidths=0.3))
-    top, bottom = up.sum(0), down.sum(0)
     for x, h in enumerate(order):
         if highlight and h in highlight:
             ax.bar(x, top[x] - bottom[x], bottom=bottom[x], width=0.9, fill=False, edgecolor=highlight[h], linewidth=1.0)
@@ -55,10 +55,8 @@ def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | Non
             mark = "–" if counts[h] == 0 else ("M" if counts[h] == 1 else "P")
             ax.annotate(mark, (x, 0), xytext=(0, -2), textcoords="offset points", ha="center", va="top",
                         fontsize=5, color="0.3", annotation_clip=False, xycoords=("data", "axes fraction"))
-    top, bottom = max(top.max(initial=0.0), 0.0), min(bottom.min(initial=0.0), 0.0)
     ax.axhline(0, color="0.2", lw=0.4)
-    span = max(top - bottom, 1e-6)
-    ax.set_ylim(bottom - 0.05 * span, top + 0.05 * span)
+    ax.set_ylim(bottom.min(initial=0.0) - 0.05 * span, top.max(initial=0.0) + 0.05 * span)
     ax.set_xlim(-0.6, len(order) - 0.4)
     ax.set_xticks([])
     ax.spines["bottom"].set_visible(False)
