@@ -96,20 +96,21 @@ def experiment_spec(wildcards):
 TWO_THREADS_FROM = 100_000  # n_features x n_hidden x instances per shard
 
 
+def run_size(exp):
+    """n_features x n_hidden x instances of one training job (a shard's, if sharded)."""
+    return exp.n_features * exp.n_hidden * exp.n_instances // exp.shards
+
+
 def train_threads(wildcards):
     exp = Experiment.from_config(wildcards.experiment, config)
-    work = exp.n_features * exp.n_hidden * exp.n_instances / exp.shards
-    return 2 if work >= TWO_THREADS_FROM else 1
+    return 2 if run_size(exp) >= TWO_THREADS_FROM else 1
 
 
 def train_priority(wildcards):
-    """Longest first: a training job's priority is its size, n x m x instances (per shard) x
-    steps, so the long runs start at once and the short ones fill the cores around them.
-    """
+    """Longest first: a training job's priority is its size times its steps, so the long runs
+    start at once and the short ones fill the cores around them."""
     exp = Experiment.from_config(wildcards.experiment, config)
-    return (
-        exp.n_features * exp.n_hidden * exp.n_instances // exp.shards * exp.recipe.steps
-    )
+    return run_size(exp) * exp.recipe.steps
 
 
 # The sparse autoencoders train on a finished run and are the tail of the longest chain (the
