@@ -50,12 +50,14 @@ def loss_increases(model, params: dict, x: torch.Tensor, importance: torch.Tenso
     pre = torch.baddbmm(b[:, None, :], x, G)  # [inst, batch, n]
     target = model.target(x)
     shifts = torch.bmm(attack_directions(W) * eps[:, None, None], G)  # [inst, attack i, n]: ε δ_i G
-    totals = torch.zeros(inst, n + 1, dtype=torch.float64)  # column n: no attack
+    shifts = torch.cat([shifts, torch.zeros(inst, 1, n)], 1)  # the last "attack" is none: the clean loss
+    totals = torch.zeros(inst, n + 1, dtype=torch.float64)
+    work = torch.empty(inst, min(CHUNK, batch), n)
     for start in range(0, batch, CHUNK):
         p, t = pre[:, start : start + CHUNK], target[:, start : start + CHUNK]
-        buf = torch.empty_like(p)
+        buf = work[:, : p.shape[1]]
         for i in range(n + 1):
-            torch.add(p, shifts[:, None, i, :], out=buf) if i < n else buf.copy_(p)
+            torch.add(p, shifts[:, None, i, :], out=buf)
             if model.relu:
                 buf.clamp_(min=0)
             totals[:, i] += (buf.sub_(t).square_().sum(1) * importance).sum(1).double()

@@ -26,6 +26,7 @@ DENSITY = 0.1  # mid-sparse: neither path gets an easy all-zero or all-dense bat
 # A config's optional prefix names the model: the ReLU-output model, or the abs-value model of
 # #computation (h = ReLU(W₁x), y' = ReLU(W₂h + b), signed inputs, target |x|).
 MODELS = {"": "relu_output", "abs": "abs_value"}
+PREFIXES = {model: f"{prefix}:" if prefix else "" for prefix, model in MODELS.items()}
 
 
 def parse_config(text: str) -> tuple[int, int, int, str]:
@@ -98,7 +99,7 @@ def bench_config(n: int, m: int, inst: int, model: str = "relu_output", repeats:
             times[name].append(_time(step, steps))
     med = {k: statistics.median(v) for k, v in times.items()}
     return {
-        "config": "".join(f"{p}:" for p, name in MODELS.items() if p and name == model) + f"{n}x{m}x{inst}",
+        "config": f"{PREFIXES[model]}{n}x{m}x{inst}",
         "model": model,
         "batch": batch,
         "reference_ms": round(med["reference"], 3),

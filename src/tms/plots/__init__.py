@@ -24,7 +24,7 @@ from tms.plots.sae import plot_sae_recovery
 from tms.plots.privileged_basis import plot_privileged_basis
 from tms.plots.abs_value import plot_abs_motif, plot_abs_small, plot_abs_sparsity
 from tms.plots.phase_change import plot_phase_diagram
-from tms.plots.style import STYLE, save_pdf
+from tms.plots.style import STYLE, save_figure
 
 # figure name -> function of the figure's runs, in the order tms.figures.FIGURES lists them
 PLOTTERS = {
@@ -63,7 +63,7 @@ def plot_figure(figure: str, runs: dict[str, Run], path, preview=None) -> None:
         raise ValueError(f"figure {figure!r} needs runs {names}; missing {missing}")
     with matplotlib.rc_context(STYLE):  # local: callers' rcParams stay untouched
         fig = PLOTTERS[figure](*(runs[name] for name in names))
-        save_pdf(fig, path, preview)
+        save_figure(fig, path, preview)
 
 
 __all__ = ["PLOTTERS", "plot_figure"]

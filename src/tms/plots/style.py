@@ -108,7 +108,7 @@ def caption(fig, text: str, y: float = 0.0) -> None:
 PREVIEW_DPI = 110
 
 
-def save_pdf(fig, path, preview=None) -> None:
+def save_figure(fig, path, preview=None) -> None:
     """Write ``fig`` as a PDF at ``path`` atomically, and as a PNG at ``preview`` if given (the
     report notebook shows these, so it never redraws a figure), then close it."""
     try:
