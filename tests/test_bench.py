@@ -48,3 +48,16 @@ def test_peak_memory_is_measured_in_a_fresh_process():
 
     big, tiny = peak_memory_mib("tms", 10, 5, 1000, 256), peak_memory_mib("tms", 5, 2, 1, 8)
     assert big > 5 and 0 <= tiny < big
+
+
+def test_cpu_model_names_this_machines_cpu():
+    from tms.bench import cpu_model
+
+    name = cpu_model()
+    assert isinstance(name, str) and name and name == name.strip()
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return
+    if "model name" in text:
+        assert name in text
