@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from tms.bench import figure_times, parse_config
+from tms.bench import cpu_model, figure_times, parse_config
 
 
 def test_parse_config():
@@ -51,8 +51,6 @@ def test_peak_memory_is_measured_in_a_fresh_process():
 
 
 def test_cpu_model_names_this_machines_cpu():
-    from tms.bench import cpu_model
-
     name = cpu_model()
     assert isinstance(name, str) and name and name == name.strip()
     try:
