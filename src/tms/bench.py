@@ -146,7 +146,7 @@ def figure_times(bench_dir) -> dict:
 
 def cpu_model() -> str:
     """The CPU's model name (Linux's /proc/cpuinfo, else ``platform.processor()``): the ratios
-    depend on it (README "Speed": ×5.8 on an Intel Xeon, ×4.4 on an AMD EPYC at 200 × 20 × 20)."""
+    depend on it (README "Speed" compares two CPUs)."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
