@@ -2,6 +2,7 @@
 #   snakemake                                  # default fidelity (profiles/default: cores all)
 #   snakemake figures/intro.pdf                # one figure, only the runs it needs
 #   snakemake --configfile config/quick.yaml   # smoke overlay
+#   snakemake results/robustness.md            # the robustness study (seeds, init, steps)
 from snakemake.utils import min_version, validate
 
 from tms.figures import FIGURES
@@ -27,6 +28,7 @@ include: "workflow/rules/privileged_basis.smk"
 include: "workflow/rules/computation.smk"
 include: "workflow/rules/beyond.smk"
 include: "workflow/rules/replication.smk"
+include: "workflow/rules/robustness.smk"
 
 
 rule all:

@@ -125,11 +125,11 @@ def test_claims_measure_what_they_state():
     from tms.claims import check_figure
 
     flat = _sweep_run([baseline_params(3, 1)] * 3, [1.0, 0.1, 0.01])
-    rows = {r["id"]: r for r in check_figure("adversarial", {"basic_large_relu": flat})}
+    rows = {r["id"]: r for r in check_figure("adversarial", {"uniform_superposition": flat})}
     assert rows["C19.1"]["status"] == "not held" and rows["C19.1"]["measured"]["ratio"] == 1.0
     one_line = {"W": torch.ones(1, 3, 1), "b": torch.zeros(1, 3)}  # 3 features per dimension
     two = {"W": torch.tensor([[[1.0], [1.0], [0.0]]]), "b": torch.zeros(1, 3)}  # 2 per dimension
     rising = _sweep_run([baseline_params(3, 1), two, one_line], [1.0, 0.5, 0.3])
-    rows = {r["id"]: r for r in check_figure("adversarial", {"basic_large_relu": rising})}
+    rows = {r["id"]: r for r in check_figure("adversarial", {"uniform_superposition": rising})}
     assert rows["C19.2"]["status"] == "held" and rows["C19.2"]["measured"]["spearman"] == 1.0
     assert rows["C19.1"]["status"] == "held"

@@ -149,3 +149,10 @@ def test_atomic_write_is_readable_by_others(tmp_path):
     target = tmp_path / "out.json"
     write_json(target, {"a": 1})
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_saved_run_files_are_readable_by_others(tmp_path):
+    """save_file replaces the temporary file it is given; both artefacts still end 0644."""
+    save_run(tmp_path / "run", {"W": torch.zeros(1, 2, 1)}, {"experiment": {}})
+    for name in (WEIGHTS, META):
+        assert (tmp_path / "run" / name).stat().st_mode & 0o777 == 0o644, name

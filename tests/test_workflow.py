@@ -280,3 +280,46 @@ def test_changing_a_setting_retrains(quick, tmp_path):
     assert rc == 0, out
     assert planned_experiments(out) == set(EXPERIMENTS)
     assert "Params have changed" in out
+
+
+# --------------------------------------------------------------------------- the robustness study
+
+
+def test_study_dry_run_plans_each_variants_runs():
+    """Every seed variant trains every experiment; a recipe variant only its figures' runs."""
+    rc, out = snakemake("-n", "--forceall", "--cores", "2", "results/robustness.md")
+    assert rc == 0, out[-3000:]
+    jobs = planned(out, "train_variant")
+    by_variant = {}
+    for job in jobs:
+        wildcards = job.split("wildcards: ")[1].split("\n")[0]
+        variant = wildcards.split("variant=")[1].split(",")[0].strip()
+        by_variant.setdefault(variant, set()).add(wildcards.split("experiment=")[1].split(",")[0].strip())
+    assert by_variant["seed1"] == by_variant["seed2"] == set(EXPERIMENTS)
+    assert by_variant["no_weight_decay"] == {"basic_linear", "basic_relu", "abs_sparsity"}
+    assert len(planned(out, "robustness")) == 1
+
+
+def test_quick_study_trains_and_checks_a_variant(quick):
+    """A study of one variant (2x steps on intro) on the quick DAG: the variant's run has the
+    doubled steps, its claims are checked, every other claim is the default build's only."""
+    root, run = quick
+    path = root / "config" / "config.yaml"
+    text = path.read_text()
+    config = yaml.safe_load(text)
+    config["robustness"] = {"record": None, "seeds": [], "variants": {"long": {"steps_factor": 2, "figures": ["intro"]}}}
+    try:
+        path.write_text(yaml.safe_dump(config, sort_keys=False))
+        rc, out = run("results/robustness.md")
+    finally:
+        path.write_text(text)
+    assert rc == 0, out[-5000:]
+    meta = json.loads((root / "results" / "robustness" / "long" / "runs" / "intro" / "meta.json").read_text())
+    assert meta["experiment"]["recipe"]["steps"] == 2 * 200
+    record = json.loads((root / "results" / "robustness.json").read_text())
+    assert list(record["variants"]) == ["default", "long"]
+    for claim in record["claims"]:
+        assert set(claim["results"]) == ({"default", "long"} if claim["figure"] == "intro" else {"default"})
+        assert claim["verdict"] in ("replicates", "recipe", "not replicated")
+    assert "| variant | changes | figures |" in (root / "results" / "robustness.md").read_text()
+    assert (root / "figures" / "replication_robustness.pdf").stat().st_size > 1000

@@ -23,7 +23,7 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "collapse": ("#geometry-collapsing (F16)", ("correlated_collapse",)),
     "learning_dynamics": ("#learning-jumps (F17)", ("learning_dynamics",)),
     "learning_geometry": ("#learning-geometric (F18)", ("learning_geometry",)),
-    "adversarial": ("#adversarial (F19)", ("basic_large_relu",)),
+    "adversarial": ("#adversarial (F19)", ("uniform_superposition",)),
     "privileged_basis": ("#privileged-basis (F20/F22)", ("privileged_basis", "privileged_basis_relu_output")),
     "abs_small": ("#computation (F24)", ("abs_small",)),
     "abs_sparsity": ("#computation (F25)", ("abs_sparsity",)),

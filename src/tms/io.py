@@ -43,9 +43,11 @@ def atomic_write(path: str | Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; artefacts are meant to be shared
     try:
         write(tmp)
+        # mkstemp makes 0600, and some writers (safetensors' save_file) replace the file: set the
+        # mode last, so every artefact is readable by other users
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

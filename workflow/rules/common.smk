@@ -148,3 +148,10 @@ def claim_inputs(wildcards):
         "meta": run_files(wildcards.figure, "meta.json"),
         "sources": package_sources("claims.py"),
     }
+
+
+def study_record():
+    """The robustness study's committed record (seed counts and verdicts for the replication
+    table), or nothing when config["robustness"]["record"] is unset or not written yet."""
+    record = (config.get("robustness") or {}).get("record")
+    return [record] if record and Path(record).is_file() else []

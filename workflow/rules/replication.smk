@@ -25,6 +25,7 @@ rule replication:
     input:
         claims=expand("results/claims/{figure}.json", figure=FIGURES),
         sources=package_sources("replication.py"),
+        record=study_record(),
     output:
         json="results/replication.json",
         md="results/replication.md",

@@ -5,7 +5,8 @@ import sys
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from tms.claims import required_failures, write_replication  # noqa: E402
+from tms.claims import add_study, required_failures, write_replication  # noqa: E402
+from tms.robustness import config_hash  # noqa: E402
 
 sm = snakemake  # noqa: F821
 
@@ -13,6 +14,9 @@ results = []
 for path in sm.input.claims:
     with open(path) as f:
         results.extend(json.load(f))
+if sm.input.get("record"):  # the robustness study's seed counts and verdicts
+    with open(sm.input.record) as f:
+        results = add_study(results, json.load(f), config_hash(sm.config))
 write_replication(results, sm.output.json, sm.output.md)
 failed = required_failures(results)
 print(f"{len(results)} claims checked; {len(failed)} required claims did not hold")

@@ -1,5 +1,6 @@
 """Train one experiment (all densities x replicas in one batched run) -> results/runs/<name>/,
-or one shard of a sharded experiment -> results/shards/<name>/<shard>/."""
+one shard of a sharded experiment -> results/shards/<name>/<shard>/, or an experiment as a
+robustness-study variant trains it -> results/robustness/<variant>/runs/<name>/."""
 
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import torch  # noqa: E402
 
 from tms.experiments import Experiment, run_experiment  # noqa: E402
 from tms.io import save_run  # noqa: E402
+from tms.variants import variant_config  # noqa: E402
 from tms.train import job_device  # noqa: E402
 
 sm = snakemake  # noqa: F821
@@ -18,7 +20,9 @@ torch.set_num_threads(sm.threads)
 # "auto" uses the GPU only when the scheduler gave this job one (profiles/gpu, profiles/slurm).
 device = job_device(sm.params.device, sm.resources.get("gpu", 0))
 
-exp = Experiment.from_config(sm.wildcards.experiment, sm.config)
+variant = sm.wildcards.get("variant")
+config = variant_config(sm.config, variant) if variant else sm.config
+exp = Experiment.from_config(sm.wildcards.experiment, config)
 assert exp.to_dict() == sm.params.spec, "the rule's params must be the spec that is trained"
 shard = int(sm.wildcards.shard) if "shard" in sm.wildcards.keys() else None
 part = f" shard {shard} of {exp.shards}: {len(exp.shard(shard))} of" if shard is not None else ""

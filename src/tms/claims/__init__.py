@@ -91,38 +91,69 @@ def required_failures(results: list[dict]) -> list[dict]:
     return [r for r in results if r["required"] and r["status"] != "held"]
 
 
-def _fmt(value) -> str:
+def format_value(value) -> str:
+    """A measured value as short text: floats to 4 digits, dicts as "key value; ..."."""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, dict):
-        return "; ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+        return "; ".join(f"{k} {format_value(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
     return str(value)
 
 
+def add_study(results: list[dict], record: dict | None, config_hash: str | None = None) -> list[dict]:
+    """Each row with the robustness study's ``seeds`` ({held, of}), ``verdict`` and ``verdict_text``
+    (``tms.robustness``), and ``study`` saying whether the record was made on this build's config."""
+    if not record:
+        return results
+    by_id = {r["id"]: r for r in record["claims"]}
+    same = config_hash is None or record["config_hash"] == config_hash
+    out = []
+    for r in results:
+        s = by_id.get(r["id"])
+        extra = {"study": "this config" if same else f"config {record['config_hash']}, not this build's"}
+        if s is None:
+            extra.update(seeds=None, verdict="not in the study", verdict_text="")
+        else:
+            extra.update(seeds=s["seeds"], verdict=s["verdict"], verdict_text=s["verdict_text"])
+        out.append({**r, **extra})
+    return out
+
+
 def to_markdown(results: list[dict]) -> str:
-    """The replication table as Markdown."""
+    """The replication table as Markdown (with the study's seed counts and verdicts when the rows
+    carry them, ``add_study``)."""
     counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+    study = any("seeds" in r for r in results)
     lines = [
         "# Replication table",
         "",
         f"{counts['held']} held, {counts['not held']} not held, {counts['not measured']} not measured "
         f"({len(results)} claims). Required claims are marked with *.",
-        "",
-        "| claim | figure | paper says | expected | measured | tolerance | status |",
-        "|---|---|---|---|---|---|---|",
     ]
+    if study:
+        lines += [
+            "",
+            f"*seeds*: on how many of the robustness study's seeds the claim held (study record: "
+            f"{results[0]['study']}); *verdict*: replicates (a majority of seeds), recipe (held only "
+            "under the named recipe) or not replicated (under no variant tried), see docs/robustness.md.",
+        ]
+    head = "| claim | figure | paper says | expected | measured (seed 0) | tolerance | status |"
+    lines += ["", head + (" seeds | verdict |" if study else ""), "|---|---|---|---|---|---|---|" + ("---|---|" if study else "")]
     for r in results:
         cells = [
             r["id"] + ("*" if r["required"] else ""),
             f"{r['figure']} ({r['anchor']})",
             r["statement"],
             r["expected"],
-            _fmt(r["measured"]) + (f" ({r['note']})" if r.get("note") else ""),
+            format_value(r["measured"]) + (f" ({r['note']})" if r.get("note") else ""),
             r["tolerance"],
             f"**{r['status']}**",
         ]
+        if study:
+            seeds = r.get("seeds")
+            cells += [f"{seeds['held']}/{seeds['of']}" if seeds else "–", f"{r['verdict']}: {r['verdict_text']}".rstrip(": ")]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

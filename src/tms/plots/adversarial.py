@@ -46,7 +46,7 @@ def plot_adversarial(run: Run):
     caption(
         fig,
         f"ReLU output, n={run.W.shape[1]}, m={run.W.shape[2]}, I = {spec['importance_decay']}^i, "
-        f"{spec['replicas']} replicas per density (the F5 sweep). Attack: for each feature i, "
+        f"{spec['replicas']} replica(s) per density (the F9 sweep). Attack: for each feature i, "
         f"δ ∝ row i of WᵀW with ‖δ‖ = {BUDGET} × mean ‖x‖, added to every input; the most harmful i. "
         "Baseline (dashed, = 1): the same attack on the model that represents the m most important "
         "features orthogonally, which costs I₀ε² per sample.",

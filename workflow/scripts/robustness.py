@@ -1,0 +1,34 @@
+"""The robustness study's record, table and figure from every variant's claim checks."""
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
+
+from tms.config import load_config  # noqa: E402
+from tms.io import atomic_write, write_json  # noqa: E402
+from tms.plots.robustness import plot_robustness  # noqa: E402
+from tms.robustness import DEFAULT, study, to_markdown  # noqa: E402
+
+sm = snakemake  # noqa: F821
+
+claims = {DEFAULT: [row for path in sm.input.default for row in json.loads(Path(path).read_text())]}
+for path in sm.input.claims:  # results/robustness/<variant>/claims/<figure>.json
+    claims.setdefault(Path(path).parts[-3], []).extend(json.loads(Path(path).read_text()))
+record = study(sm.config, load_config(*sm.input.configs), claims)
+
+# The study's cost: the sum of its variants' job times (Snakemake benchmark files).
+seconds = 0.0
+for name in record["variants"]:
+    for tsv in Path("results/benchmarks/robustness", name).rglob("*.tsv") if name != DEFAULT else []:
+        with open(tsv) as f:
+            seconds += float(next(csv.DictReader(f, delimiter="\t"))["s"])
+record["job_seconds"] = round(seconds, 1)
+
+write_json(sm.output.json, record)
+text = to_markdown(record, seconds)
+atomic_write(sm.output.md, lambda tmp: Path(tmp).write_text(text))
+plot_robustness(record, sm.output.figure)
+print(f"{len(record['claims'])} claims, {len(record['variants'])} variants, {seconds:.0f} s of jobs")
