@@ -7,6 +7,8 @@ from pathlib import Path
 import tms
 from tms.experiments import Experiment
 from tms.figures import FIGURES, experiments_for
+from tms.robustness import variants
+from tms.variants import DEFAULT, variant_config
 
 EXPERIMENTS = list(config["experiments"])
 SHARDS = {name: Experiment.from_config(name, config).shards for name in EXPERIMENTS}
@@ -152,6 +154,51 @@ def claim_inputs(wildcards):
 
 def study_record():
     """The robustness study's committed record (seed counts and verdicts for the replication
-    table), or nothing when config["robustness"]["record"] is unset or not written yet."""
+    table), or nothing when config["robustness"]["record"] is unset or not written yet.
+    """
     record = (config.get("robustness") or {}).get("record")
     return [record] if record and Path(record).is_file() else []
+
+
+# The robustness study (workflow/rules/robustness.smk): its variants and their inputs. Here,
+# not there, for Snakemake's lint: rules and functions in separate files.
+VARIANTS = variants(config)
+STUDY = [name for name in VARIANTS if name != DEFAULT]
+
+
+def variant_spec(wildcards):
+    """The resolved spec of an experiment as the variant trains it."""
+    cfg = variant_config(config, wildcards.variant)
+    return Experiment.from_config(wildcards.experiment, cfg).to_dict()
+
+
+def variant_train_priority(wildcards):
+    cfg = variant_config(config, wildcards.variant)
+    exp = Experiment.from_config(wildcards.experiment, cfg)
+    return run_size(exp) * exp.recipe.steps
+
+
+def variant_claim_inputs(wildcards):
+    runs = [
+        f"results/robustness/{wildcards.variant}/runs/{e}"
+        for e in experiments_for(wildcards.figure)
+    ]
+    return {
+        "weights": [f"{r}/weights.safetensors" for r in runs],
+        "meta": [f"{r}/meta.json" for r in runs],
+        "sources": package_sources("claims.py"),
+    }
+
+
+def study_inputs(wildcards):
+    """The default build's claim checks, then every variant's."""
+    return {
+        "default": expand("results/claims/{figure}.json", figure=FIGURES),
+        "claims": [
+            f"results/robustness/{name}/claims/{figure}.json"
+            for name in STUDY
+            for figure in VARIANTS[name]["figures"]
+        ],
+        "configs": ["config/config.yaml", "config/paper.yaml"],
+        "sources": package_sources("robustness.py"),
+    }

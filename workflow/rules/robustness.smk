@@ -2,27 +2,10 @@
 # every claim re-checked under the variants of config["robustness"] (tms.robustness). A variant's
 # runs and claim checks live under results/robustness/<variant>/; the variant "default" is the
 # default build (results/claims/).
-from tms.robustness import variants
-from tms.variants import DEFAULT, variant_config
-
-VARIANTS = variants(config)
-STUDY = [name for name in VARIANTS if name != DEFAULT]
 
 
 wildcard_constraints:
     variant=name_regex(STUDY),
-
-
-def variant_spec(wildcards):
-    """The resolved spec of an experiment as the variant trains it."""
-    cfg = variant_config(config, wildcards.variant)
-    return Experiment.from_config(wildcards.experiment, cfg).to_dict()
-
-
-def variant_train_priority(wildcards):
-    cfg = variant_config(config, wildcards.variant)
-    exp = Experiment.from_config(wildcards.experiment, cfg)
-    return run_size(exp) * exp.recipe.steps
 
 
 rule train_variant:
@@ -76,15 +59,6 @@ rule train_sae_variant:
         "../scripts/train_sae.py"
 
 
-def variant_claim_inputs(wildcards):
-    runs = [f"results/robustness/{wildcards.variant}/runs/{e}" for e in experiments_for(wildcards.figure)]
-    return {
-        "weights": [f"{r}/weights.safetensors" for r in runs],
-        "meta": [f"{r}/meta.json" for r in runs],
-        "sources": package_sources("claims.py"),
-    }
-
-
 rule claims_variant:
     """Check one figure's claims on a study variant's runs."""
     input:
@@ -102,20 +76,6 @@ rule claims_variant:
         mem_mb=1000,
     script:
         "../scripts/claims.py"
-
-
-def study_inputs(wildcards):
-    """The default build's claim checks, then every variant's."""
-    return {
-        "default": expand("results/claims/{figure}.json", figure=FIGURES),
-        "claims": [
-            f"results/robustness/{name}/claims/{figure}.json"
-            for name in STUDY
-            for figure in VARIANTS[name]["figures"]
-        ],
-        "configs": ["config/config.yaml", "config/paper.yaml"],
-        "sources": package_sources("robustness.py"),
-    }
 
 
 rule robustness:
