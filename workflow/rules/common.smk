@@ -34,8 +34,12 @@ wildcard_constraints:
 
 # Snakemake does not see edits to imported modules, so each rule takes as input the source files
 # of the tms modules its script imports, followed through the package's own imports (read from
-# the code). Editing the trainer re-runs training; editing a plot re-draws only the figures.
+# the code). Editing the trainer re-runs training; editing a figure's plot module re-draws the
+# figures drawn by it. The modules imported by name from the figure registry (importlib) are not
+# in the code: tms.claims imports every figure's claims module (LAZY_IMPORTS), and tms.plots only
+# the plot module of the figure it draws (figure_inputs names it).
 PACKAGE_DIR = Path(tms.__file__).resolve().parent
+LAZY_IMPORTS = {"tms.claims": [entry.claims for entry in FIGURES.values()]}
 
 
 def _module_file(name):
@@ -63,15 +67,16 @@ def _imports(path, module):
             yield from (f"{base}.{alias.name}" for alias in node.names)
 
 
-def package_sources(script):
-    """The tms source files that workflow/scripts/``script`` runs (paths relative if possible)."""
-    return list(_package_sources(script))
+def package_sources(script, *modules):
+    """The tms source files that workflow/scripts/``script`` runs, importing ``modules`` too
+    (paths relative if possible)."""
+    return list(_package_sources(script, modules))
 
 
 @functools.cache  # input functions ask once per job; parsing the package each time cost seconds
-def _package_sources(script):
+def _package_sources(script, modules=()):
     script = Path(workflow.basedir, "workflow", "scripts", script)
-    todo, files = list(_imports(script, "__main__")), set()
+    todo, files = [*_imports(script, "__main__"), *modules], set()
     while todo:
         name = todo.pop()
         path = _module_file(name)
@@ -81,6 +86,7 @@ def _package_sources(script):
         parts = name.split(".")
         todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # parents run first
         todo += _imports(path, name)
+        todo += LAZY_IMPORTS.get(name, [])
     cwd = Path.cwd().resolve()
     return tuple(
         sorted(str(f.relative_to(cwd) if f.is_relative_to(cwd) else f) for f in files)
@@ -137,10 +143,12 @@ def run_files(figure, kind):
 
 
 def figure_inputs(figure):
+    """The runs of ``figure`` and the sources that draw it, its own plot module among them."""
+    plot_module = FIGURES[figure].plotter.partition(":")[0]
     return {
         "weights": run_files(figure, "weights.safetensors"),
         "meta": run_files(figure, "meta.json"),
-        "sources": package_sources("figure.py"),
+        "sources": package_sources("figure.py", plot_module),
     }
 
 

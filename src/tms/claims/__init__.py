@@ -1,6 +1,7 @@
 """Replication claims: what the paper states, what our runs measure, and whether it held.
 
-Each claim is a function registered with ``@claim(...)`` in the module of its figure. It receives
+Each claim is a function registered with ``@claim(...)`` in the module of its figure (the
+``claims`` of the figure's entry in ``tms.figures``, imported below). It receives
 the figure's runs (``{experiment: Run}``) and returns a ``Measured``: the value(s) it measured
 and whether the paper's statement held within the claim's stated tolerance. Tolerances are
 fixed from the paper's wording before looking at a run, and each carries a one-line reason.
@@ -11,6 +12,7 @@ Status: ``held`` / ``not held`` / ``not measured`` (the runs it needs are missin
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -170,9 +172,7 @@ def write_replication(results: list[dict], json_path, md_path) -> None:
     atomic_write(md_path, lambda tmp: open(tmp, "w").write(text))
 
 
-# Register the claims of every figure.
-from tms.claims import correlated, geometry, non_uniform  # noqa: E402,F401
-from tms.claims import computation, privileged_basis  # noqa: E402,F401
-from tms.claims import adversarial, basic_results, intro, learning_dynamics, phase_change  # noqa: E402,F401
-from tms.claims import learning_geometry  # noqa: E402,F401
-from tms.claims import incidental, product_neurons, sae  # noqa: E402,F401
+# Register the claims of every figure: import each claims module that the registry names.
+for _module in dict.fromkeys(f.claims for f in FIGURES.values()):
+    importlib.import_module(_module)
+del _module
