@@ -18,15 +18,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/train.smk"
-include: "workflow/rules/intro.smk"
-include: "workflow/rules/basic_results.smk"
-include: "workflow/rules/phase_change.smk"
-include: "workflow/rules/geometry.smk"
-include: "workflow/rules/learning_dynamics.smk"
-include: "workflow/rules/adversarial.smk"
-include: "workflow/rules/privileged_basis.smk"
-include: "workflow/rules/computation.smk"
-include: "workflow/rules/beyond.smk"
+include: "workflow/rules/figures.smk"
 include: "workflow/rules/replication.smk"
 include: "workflow/rules/robustness.smk"
 

@@ -4,6 +4,7 @@ Snakemake rule exist, and importing the registry stays cheap."""
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,19 @@ def test_caption_renders_as_clean_rst(figure):
     assert "system-message" not in html
     assert entry.title and "\n" not in entry.title and entry.category
 
+
+@pytest.mark.workflow
+def test_every_figure_has_its_rule():
+    """workflow/rules/figures.smk generates one rule per entry, named after it, with its docstring."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--list-rules"],
+        cwd=REPO,
+        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rules = proc.stdout.splitlines()
+    for entry in FIGURES.values():
+        assert f"{entry.name} ({entry.doc})" in rules

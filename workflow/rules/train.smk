@@ -1,4 +1,5 @@
-# Training: one job per experiment, or with `shards: N` one job per shard plus a merge.
+# Training: one job per experiment, or with `shards: N` one job per shard plus a merge; the
+# sparse autoencoders (sae_recovery) train on a finished run.
 
 
 rule train:
@@ -76,3 +77,29 @@ rule merge_shards:
         spec=experiment_spec,
     script:
         "../scripts/merge_shards.py"
+
+
+rule train_sae:
+    """Beyond the paper: sparse autoencoders on the hidden activations of a density sweep."""
+    input:
+        weights=f"results/runs/{config['sae']['source']}/weights.safetensors",
+        meta=f"results/runs/{config['sae']['source']}/meta.json",
+        sources=package_sources("train_sae.py"),
+    output:
+        weights="results/runs/sae_recovery/weights.safetensors",
+        meta="results/runs/sae_recovery/meta.json",
+    log:
+        "results/logs/train/sae_recovery.log",
+    benchmark:
+        "results/benchmarks/train/sae_recovery.tsv"
+    priority: SAE_PRIORITY
+    conda:
+        CONDA_ENV
+    threads: 2
+    resources:
+        mem_mb=3000,
+    params:
+        sae=config["sae"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_sae.py"
