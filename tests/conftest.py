@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tms.train import Recipe
+from tms.core.train import Recipe
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -40,7 +40,7 @@ def test_names_and_experiments():
 
 
 def test_every_run_is_an_experiment_of_the_config():
-    from tms.sae import SAE_RUN  # trained by rule train_sae from the config's sae: section
+    from tms.core.sae import SAE_RUN  # trained by rule train_sae from the config's sae: section
 
     runs = set(CONFIG["experiments"]) | {SAE_RUN}
     for entry in FIGURES.values():
@@ -54,7 +54,7 @@ def test_bad_entries_are_refused():
     with pytest.raises(ValueError, match="plotter"):
         Figure(**{**fields, "plotter": "tms.plots.intro.plot_intro"})
     with pytest.raises(ValueError, match="claims"):
-        Figure(**{**fields, "claims": "tms.metrics"})
+        Figure(**{**fields, "claims": "tms.analysis.metrics"})
 
 
 @pytest.mark.parametrize("figure", list(FIGURES))

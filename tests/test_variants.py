@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tms.experiments import Experiment
+from tms.core.experiments import Experiment
 from tms.variants import DEFAULT, variant_config, variant_settings
 
 BASE = {

@@ -255,11 +255,11 @@ def edited(path: Path):
 
 def test_editing_the_trainer_retrains_everything(quick):
     root, run = quick
-    with edited(root / "src" / "tms" / "train.py"):
+    with edited(root / "src" / "tms" / "core" / "train.py"):
         rc, out = run("-n")
     assert rc == 0, out
     assert planned_experiments(out) == set(EXPERIMENTS)
-    assert "Updated input files: src/tms/train.py" in out
+    assert "Updated input files: src/tms/core/train.py" in out
 
 
 def test_editing_a_plot_redraws_without_retraining(quick):

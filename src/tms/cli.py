@@ -20,22 +20,22 @@ DEFAULT_CONFIG = "config/config.yaml"
 
 
 def _config(args) -> dict:
-    from tms.config import load_config
+    from tms.core.config import load_config
 
     return load_config(DEFAULT_CONFIG if args.config is None else args.config, *args.overlay)
 
 
 def _runs(figure: str, runs_dir: Path) -> dict:
     from tms.figures import experiments_for
-    from tms.io import load_run
+    from tms.core.io import load_run
 
     return {e: load_run(runs_dir / e) for e in experiments_for(figure)}
 
 
 def cmd_train(args) -> int:
-    from tms.experiments import Experiment, run_experiment
-    from tms.io import load_run, save_run
-    from tms.sae import SAE_RUN, run_sae
+    from tms.core.experiments import Experiment, run_experiment
+    from tms.core.io import load_run, save_run
+    from tms.core.sae import SAE_RUN, run_sae
 
     config = _config(args)
     if args.threads:
@@ -87,7 +87,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from tms.bench import main as bench_main
+    from tms.bench.benchmark import main as bench_main
 
     return bench_main(args)
 

@@ -55,7 +55,7 @@ def _changed_recipe(default_spec: dict, variant_spec: dict) -> dict:
 def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool:
     """Whether ``paper_config`` trains every run of ``figure`` with the recipe that variant
     ``name`` changes (e.g. 30,000 steps for abs_sparsity under a 3x steps variant)."""
-    from tms.experiments import Experiment
+    from tms.core.experiments import Experiment
 
     cfg = variant_config(config, name)
     for exp in experiments_for(figure):

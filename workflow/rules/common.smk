@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import tms
-from tms.experiments import Experiment
+from tms.core.experiments import Experiment
 from tms.figures import FIGURES, experiments_for
 from tms.robustness import variants
 from tms.variants import DEFAULT, variant_config

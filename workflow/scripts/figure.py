@@ -7,7 +7,7 @@ sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 import torch  # noqa: E402
 
-from tms.io import load_run  # noqa: E402
+from tms.core.io import load_run  # noqa: E402
 from tms.plots import plot_figure  # noqa: E402
 
 sm = snakemake  # noqa: F821

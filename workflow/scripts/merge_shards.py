@@ -5,8 +5,8 @@ from pathlib import Path
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from tms.experiments import Experiment, merge_shards  # noqa: E402
-from tms.io import load_run, save_run  # noqa: E402
+from tms.core.experiments import Experiment, merge_shards  # noqa: E402
+from tms.core.io import load_run, save_run  # noqa: E402
 
 sm = snakemake  # noqa: F821
 exp = Experiment.from_config(sm.wildcards.experiment, sm.config)

@@ -12,7 +12,7 @@ import nbformat  # noqa: E402
 import papermill  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
-from tms.io import atomic_write  # noqa: E402
+from tms.core.io import atomic_write  # noqa: E402
 
 sm = snakemake  # noqa: F821
 

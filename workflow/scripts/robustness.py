@@ -7,8 +7,8 @@ from pathlib import Path
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from tms.config import load_config  # noqa: E402
-from tms.io import atomic_write, write_json  # noqa: E402
+from tms.core.config import load_config  # noqa: E402
+from tms.core.io import atomic_write, write_json  # noqa: E402
 from tms.plots.robustness import plot_robustness  # noqa: E402
 from tms.robustness import DEFAULT, study, to_markdown  # noqa: E402
 

@@ -7,8 +7,8 @@ sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 import torch  # noqa: E402
 
-from tms.io import load_run, save_run  # noqa: E402
-from tms.sae import run_sae  # noqa: E402
+from tms.core.io import load_run, save_run  # noqa: E402
+from tms.core.sae import run_sae  # noqa: E402
 
 sm = snakemake  # noqa: F821
 torch.set_num_threads(sm.threads)

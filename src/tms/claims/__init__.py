@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from tms.figures import FIGURES, experiments_for
-from tms.io import write_json
+from tms.core.io import write_json
 
 STATUSES = ("held", "not held", "not measured")
 
@@ -162,7 +162,7 @@ def to_markdown(results: list[dict]) -> str:
 
 def write_replication(results: list[dict], json_path, md_path) -> None:
     """Write the table as JSON (a list of claim rows) and Markdown, atomically."""
-    from tms.io import atomic_write
+    from tms.core.io import atomic_write
 
     for r in results:
         if r["status"] not in STATUSES:

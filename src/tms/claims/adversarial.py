@@ -9,7 +9,7 @@ features per dimension (measured: a rise of 1.69×, Spearman 0.05; docs/findings
 
 from __future__ import annotations
 
-from tms.adversarial import spearman, sweep
+from tms.analysis.adversarial import spearman, sweep
 from tms.claims import Measured, claim
 
 RUN = "uniform_superposition"

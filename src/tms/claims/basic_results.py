@@ -6,7 +6,7 @@ import torch
 
 from tms.claims import Measured, claim
 from tms.claims.intro import ORTHO
-from tms.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
+from tms.analysis.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
 
 ANCHOR = "#demonstrating-basic-results"
 FROB_REL = 0.05  # "‖W‖_F² ≈ m": within 5%, the size of the norm shifts weight decay causes

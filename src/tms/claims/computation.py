@@ -9,8 +9,8 @@ import statistics
 import torch
 
 from tms.claims import Measured, claim
-from tms.motif import find_motifs
-from tms.neurons import alive, computes_abs, monosemantic, polysemantic, polysemanticity, top_feature
+from tms.analysis.motif import find_motifs
+from tms.analysis.neurons import alive, computes_abs, monosemantic, polysemantic, polysemanticity, top_feature
 
 ANCHOR = "#computation"
 SMALL, SWEEP = "abs_small", "abs_sparsity"
@@ -144,7 +144,7 @@ def mixed(runs):
     "Asymmetric superposition with inhibition: a neuron stores a and b with very unequal opposite-sign input "
     "weights and roughly reciprocal output weights; a second neuron driven by a inhibits output b.",
     "the motif appears in some models, not necessarily all",
-    "found by tms.motif.find_motifs (ratio ≤ 1/2, W₂|W₁| within ×2 of 1, inhibition ≥ 1/2) in ≥ 1 model",
+    "found by tms.analysis.motif.find_motifs (ratio ≤ 1/2, W₂|W₁| within ×2 of 1, inhibition ≥ 1/2) in ≥ 1 model",
     required=False,
 )
 def asymmetric_motif(runs):

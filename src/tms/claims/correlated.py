@@ -10,8 +10,8 @@ import math
 import numpy as np
 
 from tms.claims import Measured, claim
-from tms.collapse import collapsed, set_cosines, within_and_across
-from tms.metrics import feature_norms
+from tms.analysis.collapse import collapsed, set_cosines, within_and_across
+from tms.analysis.metrics import feature_norms
 
 ORTHOGONAL = 0.1  # |cos| ≤ 0.1: within ~6° of a right angle
 ANTIPODAL = -0.95  # cos ≤ −0.95: within ~18° of opposite

@@ -1,7 +1,7 @@
 """Claims of F9 and F10 (#geometry-uniform, #geometry-dimensionality): uniform superposition.
 
 One uniform sweep (ReLU output, I = 1, one or more models per density; the best replica per
-density is measured). D* = m / ‖W‖_F²; D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)² (``tms.metrics``).
+density is measured). D* = m / ‖W‖_F²; D_i = ‖W_i‖² / Σ_j (Ŵ_i·W_j)² (``tms.analysis.metrics``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from tms.claims import Measured, claim
-from tms.metrics import dimensions_per_feature, feature_dimensionality, represented
-from tms.geometry import uniform_sweep
+from tms.analysis.metrics import dimensions_per_feature, feature_dimensionality, represented
+from tms.analysis.geometry import uniform_sweep
 
 RUN = "uniform_superposition"
 DENSE_TOL = 0.05  # D* within 0.05 of 1 at density 1

@@ -1,5 +1,5 @@
 """Project findings beyond the paper: polysemantic neurons with ample neurons (m = 2n), where a
-monosemantic zero-loss solution exists (``tms.incidental``). Not claims of the paper: the
+monosemantic zero-loss solution exists (``tms.analysis.incidental``). Not claims of the paper: the
 statements say what this project set out to test, measured the same way as the paper's."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from tms.claims import Measured, claim
-from tms.incidental import polysemantic_share
+from tms.analysis.incidental import polysemantic_share
 
 MODELS = {"abs": "abs-value", "hidden": "ReLU hidden"}
 DECAYS = ("001", "01")

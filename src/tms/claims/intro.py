@@ -8,7 +8,7 @@ import math
 import torch
 
 from tms.claims import Measured, claim
-from tms.metrics import cosine, feature_dimensionality, feature_norms
+from tms.analysis.metrics import cosine, feature_dimensionality, feature_norms
 
 UNIT = 0.1  # "≈1" / "≈0" for a norm: within 0.1 (weight decay and finite training move norms by a few %)
 ORTHO = 0.1  # "orthogonal": |cos| < 0.1, i.e. within ~6° of 90°

@@ -9,8 +9,8 @@ import statistics
 import torch
 
 from tms.claims import Measured, claim
-from tms.dynamics import WINDOW_DECADES, _windows, jumps, loss_drop, trajectories
-from tms.metrics import represented
+from tms.analysis.dynamics import WINDOW_DECADES, windows, jumps, loss_drop, trajectories
+from tms.analysis.metrics import represented
 
 RUN = "learning_dynamics"
 SUDDEN = 0.5  # a jump: at least half of a feature's total change of D_i inside one window
@@ -56,7 +56,7 @@ def jumps_coincide_with_loss_drops(runs):
     loss_steps, curve = run["loss_steps"].tolist(), run["loss_curve"]
     above, total = 0, 0
     for k, _, rep, steps, j in _features(run):
-        drops = [loss_drop(loss_steps, curve[k], steps, w) for w in _windows(steps, WINDOW_DECADES)]
+        drops = [loss_drop(loss_steps, curve[k], steps, w) for w in windows(steps, WINDOW_DECADES)]
         median = statistics.median(drops)
         for i in torch.nonzero(rep).flatten().tolist():
             above += loss_drop(loss_steps, curve[k], steps, j["window"][i]) > median

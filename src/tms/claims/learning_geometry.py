@@ -1,10 +1,10 @@
 """Claims of F18 (#learning-geometric): six features in two correlated sets of three, m = 3, read
-from every replica's log-spaced weight checkpoints (``tms.learning_geometry``)."""
+from every replica's log-spaced weight checkpoints (``tms.analysis.learning_geometry``)."""
 
 from __future__ import annotations
 
 from tms.claims import Measured, claim
-from tms.learning_geometry import crosses_sets, octahedron_pairs, pca_share, stages
+from tms.analysis.learning_geometry import crosses_sets, octahedron_pairs, pca_share, stages
 
 RUN = "learning_geometry"
 UNSTRUCTURED, PCA = 1 / 3, 2 / 3  # pca_share of a random W (and of the octahedron), of the PCA solution
@@ -29,7 +29,7 @@ def _replicas(run):
     f"in ≥ {TYPICAL:.0%} of replicas the share of ‖W‖_F² along the sets' principal components peaks "
     f"at ≥ {PCA_LIKE:.2f} (halfway from unstructured 1/3 to the PCA solution's 2/3) before the "
     "final configuration forms, and ends within 0.05 of 1/3; the configurations passed through "
-    "(tms.geometry.describe) are reported for the lowest-loss replica",
+    "(tms.analysis.geometry.describe) are reported for the lowest-loss replica",
     required=False,
 )
 def pca_first(runs):
@@ -61,7 +61,7 @@ def pca_first(runs):
     "learning_geometry",
     "#learning-geometric",
     "The end state is typically an octahedron whose antipodal pairs join features of different sets.",
-    "final W: three orthogonal antipodal pairs (tms.geometry: '3 digons'), each pair one feature from each set",
+    "final W: three orthogonal antipodal pairs (tms.analysis.geometry: '3 digons'), each pair one feature from each set",
     f"≥ {TYPICAL:.0%} of replicas and the lowest-loss one",
     required=False,
 )

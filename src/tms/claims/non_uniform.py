@@ -1,14 +1,14 @@
 """Claims of F13 (#geometry-non-uniform): a pentagon (n=5, m=2, density 0.05) whose last feature's
 density is r × the others'. Best of several fits per r (lowest evaluation loss); geometry by
-``tms.geometry.describe`` (tegum factors): "pentagon" or "2 digons"."""
+``tms.analysis.geometry.describe`` (tegum factors): "pentagon" or "2 digons"."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from tms.claims import Measured, claim
-from tms.metrics import feature_norms
-from tms.non_uniform import PAPER_RATIO, fit_table, snap_ratio
+from tms.analysis.metrics import feature_norms
+from tms.analysis.non_uniform import PAPER_RATIO, fit_table, snap_ratio
 
 RUN = "non_uniform"
 SMOOTH = 0.15  # the varied feature's norm changes by ≤ 0.15 between neighbouring r on the pentagon branch

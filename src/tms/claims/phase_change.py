@@ -3,7 +3,7 @@
 Agreement is measured on *confident* cells, where the best closed-form candidate's loss is at
 least 20% below the runner-up's (``PhaseMap.margin >= 0.2``, the issue's definition of "away
 from the boundary"); the agreement on the remaining, near-boundary cells is reported as a
-number, never judged. Class labels come from ``tms.phase_diagram`` (extra-feature state for
+number, never judged. Class labels come from ``tms.analysis.phase_diagram`` (extra-feature state for
 n = 2; candidate for n = 3, whose flat 4/7 line separates two candidates that both keep the
 extra feature dedicated).
 
@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from tms import theory
+from tms.analysis import theory
 from tms.claims import Measured, claim
-from tms.phase_diagram import PhaseGrid, agreement, empirical_boundaries, nearest_column, phase_grid
+from tms.analysis.phase_diagram import PhaseGrid, agreement, empirical_boundaries, nearest_column, phase_grid
 
 ANCHOR = "#phase-change"
 MARGIN = 0.2  # confident cells: best closed-form loss ≥ 20% below the runner-up (issue #4)
 AGREE = 0.9  # "the empirical diagram matches the theory away from the boundary": ≥ 90% of confident cells
 # The closed forms give antipodal pairs b = 0; the bias-optimal pair has a lower loss, which moves
-# the true boundary up, by up to ×1.5 near r = 1 (tms.theory's docstring, numerical optimum over
+# the true boundary up, by up to ×1.5 near r = 1 (tms.analysis.theory's docstring, numerical optimum over
 # W and b). An empirical boundary within that factor of s*(r) is where the closed form puts it.
 BOUNDARY_FACTOR = 1.5
 LOSS_COLUMNS = (0.5, 2.0)  # C7.3: the issue's example lines
@@ -202,7 +202,7 @@ def high_r_claim(grid: PhaseGrid) -> Measured:
        "n=2, m=1: superposition iff s < 4r/(2+5r) (r ≤ 1) or s < 4/(5+2r) (r ≥ 1); triple point (1, 4/7).",
        "closed-form map exactly on the formulas; trained models' superposition ends near s*(r)",
        f"closed form exact (one step of a 401-point grid); every column's empirical boundary within ×{BOUNDARY_FACTOR} "
-       "(the bias-optimal antipodal pair moves the true boundary up by up to ×1.5, tms.theory) times half a grid step "
+       "(the bias-optimal antipodal pair moves the true boundary up by up to ×1.5, tms.analysis.theory) times half a grid step "
        "(the resolution of a threshold fit)", required=False)
 def c7_1(runs):
     return boundary_claim(phase_grid(runs["phase_2_1"]))

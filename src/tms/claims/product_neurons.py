@@ -1,11 +1,11 @@
-"""Project finding beyond the paper: a 4-neuron ReLU MLP computing x·y (``tms.product``) has
+"""Project finding beyond the paper: a 4-neuron ReLU MLP computing x·y (``tms.core.models.product``) has
 neurons along x + y and x − y: polysemantic in the input basis, with no superposition (two
 inputs, four neurons)."""
 
 from __future__ import annotations
 
 from tms.claims import Measured, claim
-from tms.product import diagonal_alignment, input_mixing, neuron_directions
+from tms.analysis.product import diagonal_alignment, input_mixing, neuron_directions
 
 RUN = "product_neurons"
 ON_DIAGONAL = 0.95  # |cos| to the nearer diagonal: within ~18° of x ± y (an axis gives 0.71)

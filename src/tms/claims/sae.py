@@ -1,12 +1,13 @@
 """Project findings beyond the paper: sparse autoencoders on the F9 sweep's hidden activations,
-where the true features are known (``tms.sae``)."""
+where the true features are known (``tms.core.sae``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from tms.claims import Measured, claim
-from tms.sae import RECOVERED, SAE_RUN, sae_table
+from tms.analysis.sae import RECOVERED, sae_table
+from tms.core.sae import SAE_RUN
 
 GOOD = 0.9  # "recovers the features": the best SAE's MMCS at the sparsest source
 DOMINATES = 0.75  # Pareto: at least 3/4 of the ReLU-L1 SAEs are matched or beaten on both axes

@@ -15,7 +15,7 @@ from typing import Callable
 import matplotlib
 
 from tms.figures import FIGURES, experiments_for
-from tms.io import Run
+from tms.core.io import Run
 from tms.plots.style import STYLE, save_figure
 
 

@@ -6,7 +6,7 @@ h = ReLU(W₁x), y' = ReLU(W₂h + b), every hidden unit rescaled so its largest
 * ``abs_sparsity`` (F25): n = 100, m = 40, I = 0.8^i, dense to sparse: stacks of |W₁| per neuron,
   neurons sorted by the importance of their largest feature.
 * ``abs_motif`` (F26/F27): one intermediate-sparsity model with mono- and polysemantic neurons, and
-  the asymmetric-superposition-with-inhibition motif found by ``tms.motif`` outlined in it.
+  the asymmetric-superposition-with-inhibition motif found by ``tms.analysis.motif`` outlined in it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.io import Run
-from tms.metrics import superposition
-from tms.motif import find_motifs
-from tms.neurons import computes_abs, monosemantic, neuron_order, polysemantic, rescale_units
+from tms.core.io import Run
+from tms.analysis.metrics import superposition
+from tms.analysis.motif import find_motifs
+from tms.analysis.neurons import computes_abs, monosemantic, neuron_order, polysemantic, rescale_units
 from tms.plots.neurons import stack_plot
 from tms.plots.style import (
     SUPERPOSITION_CMAP,

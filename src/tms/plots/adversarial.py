@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from tms.adversarial import BUDGET, spearman, sweep
-from tms.io import Run
+from tms.analysis.adversarial import BUDGET, spearman, sweep
+from tms.core.io import Run
 from tms.plots.style import WIDTH, caption, colorbar
 
 

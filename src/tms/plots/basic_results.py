@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from tms.io import Run
-from tms.metrics import feature_norms, gram, superposition
+from tms.core.io import Run
+from tms.analysis.metrics import feature_norms, gram, superposition
 from tms.plots.style import (
     GRAM_CMAP,
     GRAM_NORM,

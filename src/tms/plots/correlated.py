@@ -14,9 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from tms.collapse import collapsed, within_and_across
-from tms.io import Run
-from tms.metrics import gram
+from tms.analysis.collapse import collapsed, within_and_across
+from tms.core.io import Run
+from tms.analysis.metrics import gram
 from tms.plots.style import LABEL_GRAM, WIDTH, axes_in, caption, heatmap
 
 SET_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")

@@ -2,7 +2,7 @@
 
 F9: dimensions per feature D* = m / ‖W‖_F² against 1/(1−S) (log x), with the fractions the
 paper calls sticky. F10: every represented feature's dimensionality D_i at each density over the
-D* line, coloured by the polytope of its tegum factor (``tms.geometry``), with reference lines at
+D* line, coloured by the polytope of its tegum factor (``tms.analysis.geometry``), with reference lines at
 1, 3/4, 2/3, 1/2, 2/5, 3/8; below, the paper's feature-geometry graphs for a few densities: each
 tegum factor drawn as a graph (features on a circle, an edge where |cos| links them).
 """
@@ -14,9 +14,9 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.geometry import OVERLAP, tegum_factors, uniform_sweep
-from tms.io import Run
-from tms.metrics import cosine, dimensions_per_feature, feature_dimensionality
+from tms.analysis.geometry import OVERLAP, tegum_factors, uniform_sweep
+from tms.core.io import Run
+from tms.analysis.metrics import cosine, dimensions_per_feature, feature_dimensionality
 from tms.plots.style import WIDTH, axes_in, caption
 
 # The fractions the paper marks (FIGURES.md F10) with their polytopes.

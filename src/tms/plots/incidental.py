@@ -1,4 +1,4 @@
-"""Beyond the paper: polysemanticity without superposition (``tms.incidental``).
+"""Beyond the paper: polysemanticity without superposition (``tms.analysis.incidental``).
 
 One panel per model (abs-value, tied ReLU hidden), n = 10 features and m = 2n = 20 neurons, so
 a monosemantic zero-loss solution exists: the share of alive neurons that are polysemantic
@@ -12,8 +12,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.incidental import polysemantic_share
-from tms.io import Run
+from tms.analysis.incidental import polysemantic_share
+from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
 
 DECAY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
@@ -65,7 +65,7 @@ def plot_incidental(*runs: Run):
     caption(
         fig,
         f"n=10 features, I = 0.8^i (abs-value) / 0.75^i (ReLU hidden), {steps} steps, AdamW lr 1e-3; a neuron carries "
-        "a feature at ≥ 1/4 of its largest input drive (tms.neurons), polysemantic: two or more.",
+        "a feature at ≥ 1/4 of its largest input drive (tms.analysis.neurons), polysemantic: two or more.",
         y=0.05,
     )
     return fig

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
 
-from tms.io import Run
-from tms.metrics import frobenius_sq, gram
+from tms.core.io import Run
+from tms.analysis.metrics import frobenius_sq, gram
 from tms.plots.style import (
     GRAM_CMAP,
     GRAM_NORM,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.dynamics import WINDOW_DECADES, jumps, trajectories
-from tms.io import Run
-from tms.metrics import represented
+from tms.analysis.dynamics import WINDOW_DECADES, jumps, trajectories
+from tms.core.io import Run
+from tms.analysis.metrics import represented
 from tms.plots.style import WIDTH, caption
 
 FRACTIONS = (1.0, 3 / 4, 2 / 3, 1 / 2, 2 / 5, 3 / 8)

@@ -2,7 +2,7 @@
 
 Six features in two correlated sets of three, m = 3. Top: the training loss of the lowest-loss
 replica (log-log, batch losses and their running geometric mean) with the drawn checkpoints marked a, b, …, and the share of ‖W‖_F² along the
-data's top principal components (``tms.learning_geometry.pca_share``: 1/3 unstructured, 2/3 the
+data's top principal components (``tms.analysis.learning_geometry.pca_share``: 1/3 unstructured, 2/3 the
 linear PCA solution). Bottom: W at those checkpoints in 3-D, each rotated onto the final model
 (orthogonal Procrustes) and shown in the final model's own frame, so the octahedron's axes are
 the plot's axes; one colour per set, a line from the origin per feature.
@@ -13,9 +13,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.geometry import describe
-from tms.io import Run
-from tms.learning_geometry import align, frame, key_checkpoints, pca_share
+from tms.analysis.geometry import describe
+from tms.core.io import Run
+from tms.analysis.learning_geometry import align, frame, key_checkpoints, pca_share
 from tms.plots.correlated import SET_COLOURS, STYLES
 from tms.plots.style import WIDTH, axes_in, caption
 
@@ -89,7 +89,7 @@ def plot_learning_geometry(run: Run):
         f"ReLU output, n={spec['n_features']} in {spec['n_features'] // set_size} correlated sets of {set_size} "
         f"(blue, red), m={spec['n_hidden']}, I = 1, density {spec['densities'][0]}; best of {spec['replicas']} "
         f"replicas by evaluation loss; {len(steps)} log-spaced checkpoints. Snapshots rotated onto the final "
-        "model; configurations named by tms.geometry.",
+        "model; configurations named by tms.analysis.geometry.",
         y=0.3,
     )
     return fig

@@ -3,7 +3,7 @@
 One column per neuron; in it one rectangle per feature with height |W_ih|, positive weights stacked
 upwards from 0 and negative ones downwards, most important feature nearest the axis; rectangles are
 coloured by the feature's superposition (dark: dedicated dimension, yellow: ≥ 1). Under each column
-an M (monosemantic) or P (polysemantic) by ``tms.neurons``; dead neurons get a dash.
+an M (monosemantic) or P (polysemantic) by ``tms.analysis.neurons``; dead neurons get a dash.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from matplotlib.collections import PolyCollection
 
-from tms.neurons import polysemanticity
+from tms.analysis.neurons import polysemanticity
 from tms.plots.style import SUPERPOSITION_CMAP, SUPERPOSITION_NORM
 
 EDGE = "white"  # thin gaps between stacked rectangles keep features apart
@@ -27,7 +27,7 @@ def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | Non
     ``colour [n]``: per-feature superposition; ``W2``: the untied model's output weights (decides
     which neurons are alive); ``order``: neuron order (default 0..m−1); ``highlight``: neuron index
     -> edge colour, to outline whole columns (the motif of F27); ``signed_inputs``: as in
-    ``tms.neurons.carried`` (False for the tied model, whose negative weights only inhibit);
+    ``tms.analysis.neurons.carried`` (False for the tied model, whose negative weights only inhibit);
     ``palette``: one colour per feature instead of the superposition colours (few features).
     """
     m = W.shape[1]

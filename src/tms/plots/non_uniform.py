@@ -4,15 +4,15 @@ n=5, m=2, I = 1, base density 0.05; the last feature's density is r × the other
 fit at each r, canonicalised (rotated so that the varied feature — or, when it is dropped, the
 first feature — points right, flipped so that the next feature counter-clockwise is above the
 axis). Bottom: the evaluation loss of every fit against r, coloured by its geometry
-(``tms.geometry.describe``: pentagon, two digons, other), the best per r joined by a line.
+(``tms.analysis.geometry.describe``: pentagon, two digons, other), the best per r joined by a line.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from tms.io import Run
-from tms.non_uniform import PAPER_RATIO, canonical, fit_table, snap_ratio
+from tms.core.io import Run
+from tms.analysis.non_uniform import PAPER_RATIO, canonical, fit_table, snap_ratio
 from tms.plots.style import WIDTH, axes_in, caption
 
 GEOMETRY_COLOURS = {"pentagon": "#ff7f0e", "2 digons": "#d62728"}
@@ -60,7 +60,7 @@ def plot_non_uniform(run: Run):
         fig,
         f"ReLU output, n={spec['n_features']}, m={spec['n_hidden']}, I = 1, base density {spec['densities'][0]}; "
         f"{spec['recipe']['steps']} steps; {spec['replicas']} fits per r (top: the best, the varied feature in blue). "
-        "Geometry from tms.geometry (tegum factors).",
+        "Geometry from tms.analysis.geometry (tegum factors).",
         y=0.1,
     )
     return fig

@@ -1,7 +1,7 @@
 """Paper Figures 7 and 8 (#phase-change, FIGURES.md F7/F8): theoretical and empirical phase diagrams.
 
-Each figure has four panels on log axes: the closed-form phase map (``tms.theory``), the
-empirical map of the trained grid (``tms.phase_diagram``), and the candidates' loss curves along
+Each figure has four panels on log axes: the closed-form phase map (``tms.analysis.theory``), the
+empirical map of the trained grid (``tms.analysis.phase_diagram``), and the candidates' loss curves along
 the grid columns nearest r = 0.5 and r = 2 with the trained models' losses on top (C7.3: the
 optimal loss follows one curve, then another; its slope jumps where they cross).
 
@@ -18,14 +18,14 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.patches import Patch
 
-from tms import theory
-from tms.io import Run
-from tms.phase_diagram import OTHER, PhaseGrid, nearest_column, phase_grid
+from tms.analysis import theory
+from tms.core.io import Run
+from tms.analysis.phase_diagram import OTHER, PhaseGrid, nearest_column, phase_grid
 from tms.plots.style import WIDTH, axes_in, caption
 
 # Hue of the extra feature by its superposition: 0 (dedicated) blue → ≥ 1 red.
 EXTRA_HUE = LinearSegmentedColormap.from_list("extra_superposition", ["#2166ac", "#7b3294", "#d6301d"])
-# F8: one colour per candidate of tms.theory (n = 3), keyed by label; OTHER is grey.
+# F8: one colour per candidate of tms.analysis.theory (n = 3), keyed by label; OTHER is grey.
 CANDIDATE_COLOURS = {
     "extra_dropped": "#f2f2f2",
     "other_dropped": "#2166ac",

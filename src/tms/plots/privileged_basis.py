@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from tms.io import Run
-from tms.metrics import represented, superposition
-from tms.neurons import monosemantic, neuron_alignment, polysemantic
+from tms.core.io import Run
+from tms.analysis.metrics import represented, superposition
+from tms.analysis.neurons import monosemantic, neuron_alignment, polysemantic
 from tms.plots.neurons import stack_plot
 from tms.plots.style import (
     SUPERPOSITION_CMAP,

@@ -1,4 +1,4 @@
-"""Beyond the paper: a 4-neuron ReLU MLP computing x·y (``tms.product``).
+"""Beyond the paper: a 4-neuron ReLU MLP computing x·y (``tms.core.models.product``).
 
 Top: what each neuron of the lowest-loss replica computes, ReLU(w·(x, y) + b) over the input
 plane, with its input direction drawn and its output weight named; then the network's output
@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from tms.io import Run
-from tms.product import ProductMLP, diagonal_alignment
+from tms.core.io import Run
+from tms.analysis.product import diagonal_alignment
+from tms.core.models.product import ProductMLP
 from tms.plots.style import WIDTH, axes_in, caption
 
 SPAN = 3.0

@@ -1,4 +1,4 @@
-"""Beyond the paper: sparse autoencoders on a toy model's hidden activations (``tms.sae``).
+"""Beyond the paper: sparse autoencoders on a toy model's hidden activations (``tms.core.sae``, measured by ``tms.analysis.sae``).
 
 Top: per source density, each SAE's fraction of variance unexplained against its L0 (mean active
 latents), one colour per kind, settings of a kind joined (the reconstruction–sparsity trade-off;
@@ -13,9 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from tms.io import Run
+from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
-from tms.sae import RECOVERED, sae_table
+from tms.analysis.sae import RECOVERED, sae_table
 
 KIND_STYLE = {"relu_l1": ("#1f77b4", "ReLU + L1"), "topk": ("#d62728", "TopK"), "jumprelu": ("#2ca02c", "JumpReLU")}
 

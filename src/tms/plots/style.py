@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, Normalize  # noqa: E402
 
-from tms.io import atomic_write  # noqa: E402
+from tms.core.io import atomic_write  # noqa: E402
 
 WIDTH = 7.0  # inches: a full text width; fonts below stay readable at this size
 

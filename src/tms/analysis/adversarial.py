@@ -1,0 +1,116 @@
+"""Adversarial vulnerability of superposition (paper #adversarial, FIGURES.md §6, F19).
+
+For the ReLU output model x' = ReLU(WWᵀx + b) (our layout: ``W [n, m]``, G = WWᵀ ``[n, n]``, the
+paper's WᵀW), the pre-activation of output i is (Gx)_i, so among perturbations of L2 norm ε the
+one that raises it most is δ_i = ε G_i / ‖G_i‖ (row i; G is symmetric). The attack budget is
+ε = 0.1 · E‖x‖ (the paper's 0.1 × the mean input norm). For each feature i, δ_i is added to every
+input and the loss is measured against the clean target; the attack is the most harmful i.
+
+Vulnerability = (L' − L) / (L'₀ − L₀): the loss increase relative to the same attack on a
+baseline without superposition, the model that represents the m most important features
+orthogonally (W_i = e_i for i < m, else 0; b = 0). There the best attack adds ε to feature 0's
+own input, which costs exactly I₀ ε² per sample (× 1/n for the "mean" reduction):
+``baseline_increase`` is that closed form, and the tests check the attack code reproduces it.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from tms.core.data import SparseFeatures
+from tms.analysis.metrics import gram
+from tms.core.models import loss_scale
+
+BUDGET = 0.1  # ε / E‖x‖ (paper)
+
+
+def attack_directions(W: torch.Tensor) -> torch.Tensor:
+    """Unit δ_i ``[inst, n, n]`` (row i attacks feature i) from ``W [inst, n, m]``; a zero row of
+    G (an unrepresented feature) gives a zero direction."""
+    G = gram(W)
+    return G / G.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+
+
+CHUNK = 512  # samples per pass over the attacks: their [inst, chunk, n] buffer stays in cache
+
+
+def loss_increases(model, params: dict, x: torch.Tensor, importance: torch.Tensor, eps: torch.Tensor, reduction: str = "mean"):
+    """``[inst, n]``: L(x + ε δ_i) − L(x) for each attacked feature i, against the clean target.
+
+    ``model``: the ReLU-output (or linear) model; ``x``: ``[inst, batch, n]``; ``eps``: ``[inst]``
+    attack norms; ``importance``: ``[inst, n]``. The attacked pre-activation is linear in the
+    input, (x + εδ_i)G + b = (xG + b) + εδ_iG, so the product with G is formed once, not per
+    attack, and each attack is a few in-place passes over a cache-sized chunk of samples.
+    """
+    if getattr(model, "name", None) not in ("relu_output", "linear"):
+        raise ValueError(f"the F19 attack is derived for the relu_output and linear models; got {model.name!r}")
+    W, b = params["W"], params["b"]
+    inst, batch, n = x.shape
+    G = gram(W)
+    pre = torch.baddbmm(b[:, None, :], x, G)  # [inst, batch, n]
+    target = model.target(x)
+    shifts = torch.bmm(attack_directions(W) * eps[:, None, None], G)  # [inst, attack i, n]: ε δ_i G
+    shifts = torch.cat([shifts, torch.zeros(inst, 1, n)], 1)  # the last "attack" is none: the clean loss
+    totals = torch.zeros(inst, n + 1, dtype=torch.float64)
+    work = torch.empty(inst, min(CHUNK, batch), n)
+    for start in range(0, batch, CHUNK):
+        p, t = pre[:, start : start + CHUNK], target[:, start : start + CHUNK]
+        buf = work[:, : p.shape[1]]
+        for i in range(n + 1):
+            torch.add(p, shifts[:, None, i, :], out=buf)
+            if model.relu:
+                buf.clamp_(min=0)
+            totals[:, i] += (buf.sub_(t).square_().sum(1) * importance).sum(1).double()
+    totals *= loss_scale(batch, n, reduction)
+    return (totals[:, :n] - totals[:, n:]).float()
+
+
+def baseline_increase(importance: torch.Tensor, eps: torch.Tensor, n: int, reduction: str = "mean") -> torch.Tensor:
+    """L'₀ − L₀ ``[inst]`` of the no-superposition baseline: max_i I_i ε² (× the reduction's 1/n)."""
+    return importance.amax(1) * eps.square() * loss_scale(1, n, reduction)
+
+
+@torch.no_grad()
+def vulnerability(model, params: dict, density: torch.Tensor, importance: torch.Tensor, samples: int = 10_000, seed: int = 0, reduction: str = "mean") -> dict:
+    """The F19 measurement for every instance.
+
+    Args:
+        params: ``W [inst, n, m]``, ``b [inst, n]``; density, importance: ``[inst, n]``.
+        samples: inputs per instance, drawn from the instance's own distribution.
+
+    Returns ``{"vulnerability": [inst], "increase": [inst], "baseline": [inst], "feature": [inst]
+    (the most harmful feature), "eps": [inst]}``.
+    """
+    x = SparseFeatures(density).sample(samples, torch.Generator().manual_seed(seed))
+    eps = BUDGET * x.norm(dim=2).mean(1)
+    increases = loss_increases(model, params, x, importance, eps, reduction)
+    worst, feature = increases.max(1)
+    base = baseline_increase(importance, eps, x.shape[2], reduction)
+    return {"vulnerability": worst / base, "increase": worst, "baseline": base, "feature": feature, "eps": eps}
+
+
+def spearman(a, b) -> float:
+    """Spearman rank correlation of two equal-length sequences (Pearson correlation of ranks;
+    ties are not averaged, which is exact for continuous measurements)."""
+    a, b = torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64)
+    ra, rb = a.argsort().argsort().double(), b.argsort().argsort().double()
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    return float((ra * rb).sum() / (ra.norm() * rb.norm()))
+
+
+def sweep(run, samples: int = 10_000, seed: int = 0) -> dict:
+    """F19 on every instance of a ReLU-output density sweep (a ``tms.core.io.Run``): vulnerability,
+    features per dimension ‖W‖_F²/m and density, as lists in instance order, plus the best replica
+    of each density (``best``: instance indices, lowest evaluation loss)."""
+    from tms.analysis.metrics import features_per_dimension
+    from tms.core.models import make_model
+
+    model = make_model(run.spec["model"])
+    density = torch.tensor(run.density)[:, None].expand(-1, run.W.shape[1]).contiguous()
+    measured = vulnerability(model, {"W": run.W, "b": run.b}, density, run["importance"], samples, seed)
+    return {
+        "density": list(run.density),
+        "vulnerability": measured["vulnerability"].tolist(),
+        "features_per_dimension": features_per_dimension(run.W).tolist(),
+        "best": run.best_indices(),
+    }

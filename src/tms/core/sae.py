@@ -1,0 +1,293 @@
+"""Sparse autoencoders on a toy model's hidden activations: decoding superposition after the fact.
+
+The toy model h = W x (``W [n, m]`` of a trained ReLU-output model, x its sparse features) stores
+n features in m dimensions; the true feature directions are the rows W_i. A sparse autoencoder
+(dictionary learning) with d latents reads h back as a sparse code:
+
+    f = σ(W_enc (h − b_dec) + b_enc)          W_enc [d, m], b_enc [d]
+    ĥ = W_dec f + b_dec                       W_dec [m, d] with unit-norm columns (the atoms)
+
+with σ one of (``KINDS``):
+
+- ``relu_l1``: σ = ReLU, loss ‖h − ĥ‖² + λ ‖f‖₁ (atoms kept unit norm, so λ cannot be cheated);
+- ``topk``: σ keeps the k largest pre-activations (ReLU'd), loss ‖h − ĥ‖²;
+- ``jumprelu``: σ(z) = z · H(z − θ) with a learned threshold θ [d] per latent, loss
+  ‖h − ĥ‖² + λ ‖f‖₀, the step's gradient taken by a straight-through estimator with a rectangle
+  kernel of width ``JUMP_BANDWIDTH`` (the JumpReLU SAE recipe).
+
+Many SAEs (source densities × kinds × sparsity settings) train as instances of one batched run,
+as the toy models do; activations are scaled so that E‖h‖² = 1 per source, so one λ means the
+same at every density. Recovery is measured against the represented true features (‖W_i‖ > 0.5):
+``max_cosines`` (each feature's best-matching atom), stored with the run; their mean (MMCS) and
+the share above 0.9 are in ``tms.analysis.sae``. ``evaluate`` also gives the fraction of
+variance unexplained and L0 on a fresh sample.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from tms.core.data import SparseFeatures
+from tms.core.weights import REPRESENTED_NORM, feature_norms
+
+KINDS = ("relu_l1", "topk", "jumprelu")
+JUMP_BANDWIDTH = 0.05  # width of the rectangle kernel of the JumpReLU threshold's pseudo-gradient
+JUMP_INIT = 0.05  # initial threshold θ
+
+
+@dataclass(frozen=True)
+class SAESpec:
+    """What to train: one SAE per (kind, sparsity, source instance) triple, in that order (each
+    kind a contiguous block of instances)."""
+
+    dictionary: int
+    kinds: tuple[str, ...]
+    l1: tuple[float, ...]  # relu_l1 penalties λ
+    k: tuple[int, ...]  # topk sizes
+    l0: tuple[float, ...]  # jumprelu penalties λ
+    steps: int = 3000
+    batch_size: int = 1024
+    lr: float = 1e-3
+    eval_samples: int = 20_000
+
+    def __post_init__(self):
+        if not self.kinds or any(kind not in KINDS for kind in self.kinds):
+            raise ValueError(f"sae.kinds must be a non-empty list of {KINDS}; got {self.kinds}")
+        for name, values in (("l1", self.l1), ("l0", self.l0)):
+            if not all(isinstance(v, (int, float)) and v >= 0 and math.isfinite(v) for v in values):
+                raise ValueError(f"sae.{name} must hold finite penalties >= 0; got {values}")
+        if not all(isinstance(v, int) and 1 <= v <= self.dictionary for v in self.k):
+            raise ValueError(f"sae.k must hold integers in [1, dictionary={self.dictionary}]; got {self.k}")
+        for name in ("dictionary", "steps", "batch_size", "eval_samples"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"sae.{name} must be a positive integer; got {value!r}")
+        for kind in self.kinds:
+            if not self.settings(kind):
+                raise ValueError(f"sae.kinds has {kind!r} but its sparsity list is empty")
+
+    def settings(self, kind: str) -> tuple:
+        return {"relu_l1": self.l1, "topk": self.k, "jumprelu": self.l0}[kind]
+
+    def table(self, sources: int) -> dict[str, list]:
+        """Per SAE instance: ``source`` (index of the toy-model instance), ``kind``, ``sparsity``."""
+        rows = [(s, kind, v) for kind in self.kinds for v in self.settings(kind) for s in range(sources)]
+        return {"source": [r[0] for r in rows], "kind": [r[1] for r in rows], "sparsity": [float(r[2]) for r in rows]}
+
+
+def step_ste(z: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
+    """H(z − θ) forward; backward to θ through the rectangle kernel, nothing to z."""
+
+    class Step(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, z, theta):
+            ctx.save_for_backward(z, theta)
+            return (z > theta).to(z.dtype)
+
+        @staticmethod
+        def backward(ctx, grad):
+            z, theta = ctx.saved_tensors
+            kernel = ((z - theta).abs() < JUMP_BANDWIDTH / 2).to(z.dtype) / JUMP_BANDWIDTH
+            return None, (-grad * kernel).sum_to_size(theta.shape)
+
+    return Step.apply(z, theta)
+
+
+def jump_ste(z: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
+    """z · H(z − θ): gradient to z where the latent is on, to θ by the kernel estimate."""
+
+    class Jump(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, z, theta):
+            ctx.save_for_backward(z, theta)
+            return z * (z > theta).to(z.dtype)
+
+        @staticmethod
+        def backward(ctx, grad):
+            z, theta = ctx.saved_tensors
+            on = (z > theta).to(z.dtype)
+            kernel = ((z - theta).abs() < JUMP_BANDWIDTH / 2).to(z.dtype) / JUMP_BANDWIDTH
+            return grad * on, (-grad * theta * kernel).sum_to_size(theta.shape)
+
+    return Jump.apply(z, theta)
+
+
+def _pre(params: dict, h: torch.Tensor) -> torch.Tensor:
+    """Encoder pre-activations ``z [inst, batch, d]``."""
+    return torch.baddbmm(params["b_enc"][:, None, :], h - params["b_dec"][:, None, :], params["W_enc"].transpose(1, 2))
+
+
+def _blocks(kinds: list[str]) -> list[tuple[str, slice]]:
+    """Each kind's contiguous block of instances (``SAESpec.table`` order)."""
+    out, start = [], 0
+    for k in range(1, len(kinds) + 1):
+        if k == len(kinds) or kinds[k] != kinds[start]:
+            out.append((kinds[start], slice(start, k)))
+            start = k
+    return out
+
+
+def encode(params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor, z: torch.Tensor | None = None) -> torch.Tensor:
+    """Codes ``f [inst, batch, d]`` of activations ``h [inst, batch, m]`` (``z``: their
+    pre-activations, if already computed)."""
+    z = _pre(params, h) if z is None else z
+    parts = []
+    for kind, part in _blocks(kinds):
+        zp = z[part]
+        if kind == "topk":
+            ks = sparsity[part].long()
+            values, index = torch.relu(zp).topk(int(ks.max()), dim=-1)
+            keep = torch.arange(values.shape[-1], device=h.device) < ks[:, None, None]
+            parts.append(torch.zeros_like(zp).scatter(-1, index, values * keep))
+        elif kind == "jumprelu":
+            parts.append(jump_ste(zp, params["theta"][part][:, None, :]))
+        else:
+            parts.append(torch.relu(zp))
+    return torch.cat(parts)
+
+
+def decode(params: dict, f: torch.Tensor) -> torch.Tensor:
+    """``ĥ [inst, batch, m]`` from codes ``f [inst, batch, d]`` (unit-norm atoms)."""
+    W_dec = params["W_dec"] / params["W_dec"].norm(dim=1, keepdim=True).clamp_min(1e-8)
+    return torch.baddbmm(params["b_dec"][:, None, :], f, W_dec.transpose(1, 2))
+
+
+def sae_loss(params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor) -> torch.Tensor:
+    """Per-SAE training loss ``[inst]``: squared error (summed over m, mean over the batch) plus
+    λ‖f‖₁ (relu_l1) or λ‖f‖₀ through the step's straight-through estimate (jumprelu)."""
+    z = _pre(params, h)
+    f = encode(params, h, kinds, sparsity, z)
+    loss = (decode(params, f) - h).square().sum(-1).mean(-1)
+    penalties = []
+    for kind, part in _blocks(kinds):
+        if kind == "relu_l1":
+            penalties.append(f[part].sum(-1).mean(-1) * sparsity[part])
+        elif kind == "jumprelu":
+            on = step_ste(z[part], params["theta"][part][:, None, :])
+            penalties.append(on.sum(-1).mean(-1) * sparsity[part])
+        else:
+            penalties.append(torch.zeros_like(loss[part]))
+    return loss + torch.cat(penalties)
+
+
+def activations(W: torch.Tensor, features: SparseFeatures, batch: int, generator: torch.Generator) -> torch.Tensor:
+    """Hidden activations ``h = xW`` ``[sources, batch, m]`` of toy models ``W [sources, n, m]`` on
+    fresh samples of their own sparse features."""
+    return torch.bmm(features.sample(batch, generator), W)
+
+
+def init_sae(inst: int, m: int, d: int, generator: torch.Generator) -> dict[str, torch.Tensor]:
+    """Random unit atoms, the encoder their transpose, zero biases, JumpReLU thresholds at ``JUMP_INIT``."""
+    W_dec = torch.randn(inst, m, d, generator=generator)
+    W_dec = W_dec / W_dec.norm(dim=1, keepdim=True)
+    return {"W_dec": W_dec, "W_enc": W_dec.transpose(1, 2).clone(), "b_enc": torch.zeros(inst, d),
+            "b_dec": torch.zeros(inst, m), "theta": torch.full((inst, d), JUMP_INIT)}
+
+
+def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int = 0) -> dict:
+    """Train every SAE of ``spec`` on the toy models ``W [sources, n, m]`` (feature densities
+    ``density [sources, n]``). Returns the parameters (atoms normalised), the instance table,
+    each source's activation scale and the evaluation of ``evaluate``."""
+    from tms.core.train import TrainingDiverged, stream_generator
+
+    sources, n, m = W.shape
+    table = spec.table(sources)
+    src = torch.tensor(table["source"])
+    sparsity = torch.tensor(table["sparsity"])
+    features = SparseFeatures(density)
+    # scale each source so that E‖h‖² = 1: one penalty means the same at every density
+    probe = activations(W, features, 10_000, stream_generator(seed, "eval"))
+    Ws = W * probe.square().sum(-1).mean(-1).rsqrt()[:, None, None]
+    params = {k: v.requires_grad_(True) for k, v in init_sae(len(src), m, spec.dictionary, stream_generator(seed, "init")).items()}
+    opt = torch.optim.Adam(list(params.values()), lr=spec.lr)
+    data = stream_generator(seed, "data")
+    curve = []
+    for step in range(spec.steps):
+        h = activations(Ws, features, spec.batch_size, data)[src]  # each source's batch, to all its SAEs
+        loss = sae_loss(params, h, table["kind"], sparsity)
+        if not bool(torch.isfinite(loss).all()):
+            raise TrainingDiverged(f"SAE training diverged at step {step}: lower sae.lr or the penalties")
+        opt.zero_grad(set_to_none=True)
+        loss.sum().backward()
+        opt.step()
+        with torch.no_grad():
+            params["theta"].clamp_(min=0)
+        if step % 100 == 0 or step == spec.steps - 1:
+            curve.append(loss.detach())
+    final = {k: v.detach() for k, v in params.items()}
+    final["W_dec"] = final["W_dec"] / final["W_dec"].norm(dim=1, keepdim=True).clamp_min(1e-8)
+    represented = (feature_norms(W) > REPRESENTED_NORM)[src]  # judged on the unscaled model
+    measured = evaluate(final, Ws, features, table, sparsity, spec.eval_samples, stream_generator(seed, "eval"))
+    measured["represented"] = represented
+    scale = Ws.norm(dim=(1, 2)) / W.norm(dim=(1, 2)).clamp_min(1e-12)
+    return {"params": final, "table": table, "scale": scale, "loss_curve": torch.stack(curve, 1), **measured}
+
+
+@torch.no_grad()
+def evaluate(params, Ws, features, table, sparsity, samples: int, generator, chunk: int = 2048) -> dict[str, torch.Tensor]:
+    """Per SAE: fraction of variance unexplained ``fvu`` and mean active latents ``l0`` on fresh
+    samples of its source (in chunks), and each true feature's best atom cosine ``max_cos``
+    (``max_cosines``). ``Ws [sources, n, m]`` are the (scaled) toy models, ``features`` their data."""
+    src = torch.tensor(table["source"])
+    inst, m = len(src), Ws.shape[-1]
+    resid, sq, mean, active = torch.zeros(inst), torch.zeros(inst), torch.zeros(inst, m), torch.zeros(inst)
+    for start in range(0, samples, chunk):
+        size = min(chunk, samples - start)
+        h = activations(Ws, features, size, generator)[src]
+        f = encode(params, h, table["kind"], sparsity)
+        resid += (decode(params, f) - h).square().sum((1, 2))
+        sq += h.square().sum((1, 2))
+        mean += h.sum(1)
+        active += (f > 0).float().sum((1, 2))
+    var = sq / samples - (mean / samples).square().sum(-1)
+    return {"fvu": resid / samples / var, "l0": active / samples, "max_cos": max_cosines(params["W_dec"], Ws[src])}
+
+
+def max_cosines(W_dec: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
+    """For each true feature W_i (rows of ``W [inst, n, m]``), the largest cosine with an atom
+    (columns of ``W_dec [inst, m, d]``), ``[inst, n]``."""
+    atoms = W_dec / W_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    feats = W / W.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+    return torch.bmm(feats, atoms).amax(-1)
+
+
+SAE_RUN = "sae_recovery"  # results/runs/sae_recovery/: the SAEs of every source density
+
+
+def run_sae(config: dict, source) -> tuple[dict, dict]:
+    """Train the SAEs of ``config["sae"]`` on ``source`` (the ``tms.core.io.Run`` named by
+    ``config["sae"]["source"]``, a ReLU-output density sweep); the best replica at the sweep
+    density nearest each of ``config["sae"]["densities"]`` is decoded. Returns the artefact."""
+    import time
+
+    entry = dict(config["sae"])
+    name, wanted = entry.pop("source"), entry.pop("densities")
+    spec = SAESpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()})
+    if source.spec["model"] != "relu_output":
+        raise ValueError(f"sae.source must be a relu_output run; {name} is {source.spec['model']}")
+    best = source.best()
+    have = torch.tensor(best.density)
+    picks = [int((have.log() - math.log(d)).abs().argmin()) for d in wanted]
+    W = best.W[picks]
+    density = have[picks][:, None].expand(-1, W.shape[1]).contiguous()
+    seed = int(config.get("seed", 0))
+    start = time.perf_counter()
+    out = train_saes(W, density, spec, seed)
+    tensors = {**out["params"], "fvu": out["fvu"], "l0": out["l0"], "max_cos": out["max_cos"],
+               "represented": out["represented"], "loss_curve": out["loss_curve"], "source_W": W,
+               "scale": out["scale"]}
+    table = dict(out["table"])
+    table["density"] = [float(have[picks[s]]) for s in table["source"]]
+    meta = {
+        "experiment": {"name": SAE_RUN, "source": name, "densities": [float(have[p]) for p in picks],
+                       "seed": seed, "sae": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(spec).items()},
+                       "recipe": {"optimizer": "adam", "lr": spec.lr, "weight_decay": 0.0, "init": "random unit atoms, W_enc = W_decᵀ",
+                                  "loss_reduction": "sum over m, mean over batch, summed over SAEs"}},
+        "instances": table,
+        "device": "cpu",
+        "train_seconds": round(time.perf_counter() - start, 2),
+    }
+    return tensors, meta

@@ -1,0 +1,261 @@
+"""The shared trainer: one call trains a batch of independent model instances.
+
+Defaults are the authors' notebook recipe (FIGURES.md §0): AdamW (lr 1e-3, weight decay 0.01),
+batch 1024 fresh samples per step, 10,000 steps, constant learning rate, xavier-normal init,
+b = 0, loss = per-instance mean over batch and features, summed over instances.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from tms.core.data import SparseFeatures
+from tms.core.models import INITS, LOSS_REDUCTIONS
+
+OPTIMIZERS = ("adamw", "adam")
+SCHEDULES = ("constant", "cosine", "linear")
+
+
+class TrainingDiverged(RuntimeError):
+    """Raised when a loss becomes NaN or infinite; nothing is written."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything about *how* a model is trained; recorded with every run."""
+
+    steps: int = 10_000
+    batch_size: int = 1024
+    lr: float = 1e-3
+    weight_decay: float = 0.01
+    optimizer: str = "adamw"
+    schedule: str = "constant"
+    init: str = "xavier_normal"
+    loss_reduction: str = "mean"
+    eval_samples: int = 100_000
+    log_every: int = 100
+    checkpoints: int = 0
+
+    def __post_init__(self):
+        for name, allowed in (
+            ("optimizer", OPTIMIZERS),
+            ("schedule", SCHEDULES),
+            ("init", INITS),
+            ("loss_reduction", LOSS_REDUCTIONS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"recipe.{name} must be one of {allowed}; got {getattr(self, name)!r}")
+        for name in ("steps", "batch_size", "eval_samples", "log_every"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"recipe.{name} must be a positive integer; got {value!r}")
+        k = self.checkpoints
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= self.steps:
+            raise ValueError(f"recipe.checkpoints must be an integer in [0, steps={self.steps}]; got {k!r}")
+        for name, low in (("lr", "> 0"), ("weight_decay", ">= 0")):
+            value = getattr(self, name)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            if not ok or not (value > 0 if low == "> 0" else value >= 0):
+                raise ValueError(f"recipe.{name} must be a finite number {low}; got {value!r}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def checkpoint_steps(self) -> list[int]:
+        """The 0-based steps at which weights are kept (before that step's update): up to
+        ``checkpoints`` steps log-spaced from 0 to ``steps − 1`` (fewer when rounding merges
+        early ones), for watching learning dynamics (paper #learning)."""
+        if self.checkpoints == 0:
+            return []
+        return sorted({round(s) - 1 for s in np.geomspace(1, self.steps, self.checkpoints)})
+
+    def lr_at(self, step: int) -> float:
+        """Learning rate at 0-based ``step``: constant, cosine or linear decay to 0."""
+        frac = step / self.steps
+        if self.schedule == "cosine":
+            return self.lr * 0.5 * (1 + math.cos(math.pi * frac))
+        if self.schedule == "linear":
+            return self.lr * (1 - frac)
+        return self.lr
+
+
+@dataclass
+class TrainResult:
+    """Trained parameters and losses, all instance-first.
+
+    ``loss_curve``: ``[inst, records]`` training-batch loss at steps ``loss_steps``;
+    ``eval_loss``: ``[inst]`` loss on a fresh sample of ``recipe.eval_samples``;
+    ``checkpoints``: name -> ``[inst, k, ...]`` the parameters before each step of
+    ``recipe.checkpoint_steps()`` (empty without checkpoints); their training-batch loss is in
+    ``loss_curve`` at those steps.
+    """
+
+    params: dict[str, torch.Tensor]
+    loss_steps: list[int]
+    loss_curve: torch.Tensor
+    eval_loss: torch.Tensor
+    checkpoints: dict[str, torch.Tensor] = dataclasses.field(default_factory=dict)
+
+
+STREAMS = ("init", "data", "eval")
+MAX_SEED = 2**32 // len(STREAMS)  # CPU generators keep only 32 bits of a seed
+
+
+def check_seed(seed) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
+        raise ValueError(f"seed must be an integer in [0, {MAX_SEED}); got {seed!r}")
+
+
+def stream_generator(seed: int, stream: str, device="cpu") -> torch.Generator:
+    """A generator for one use of ``seed``: init, data and eval streams get distinct 32-bit seeds."""
+    check_seed(seed)
+    return torch.Generator(device=device).manual_seed(seed * len(STREAMS) + STREAMS.index(stream))
+
+
+def resolve_device(device: str) -> torch.device:
+    """``"auto"`` picks CUDA when available; ``"cuda"`` without a GPU is an error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be one of ('auto', 'cpu', 'cuda'); got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was requested but torch sees no CUDA GPU")
+    return torch.device(device)
+
+
+def job_device(setting: str, gpus: int) -> torch.device:
+    """The device of a Snakemake training job: ``auto`` takes CUDA only when the scheduler gave
+    the job a GPU (``resources.gpu > 0``, as profiles/gpu and profiles/slurm do) and torch sees
+    one; ``cpu`` and ``cuda`` are taken as they are."""
+    if setting == "auto":
+        return resolve_device("cuda" if gpus > 0 and torch.cuda.is_available() else "cpu")
+    return resolve_device(setting)
+
+
+def make_optimizer(params: list[torch.Tensor], recipe: Recipe):
+    fused = {"fused": True}
+    if recipe.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay, **fused)
+    # Adam adds weight decay to the gradient (L2), AdamW decouples it; both are torch's own.
+    return torch.optim.Adam(params, lr=recipe.lr, weight_decay=recipe.weight_decay, **fused)
+
+
+@torch.no_grad()
+def evaluate(model, params, features: SparseFeatures, importance, recipe: Recipe, generator, chunk: int = 10_000):
+    """Per-instance loss ``[inst]`` on ``recipe.eval_samples`` fresh samples, in chunks."""
+    total = torch.zeros(importance.shape[0], dtype=torch.float64, device=importance.device)
+    done = 0
+    while done < recipe.eval_samples:
+        size = min(chunk, recipe.eval_samples - done)
+        x = features.sample(size, generator)
+        loss, _ = model.loss_and_grads(params, x, importance, recipe.loss_reduction)
+        total += loss.double() * size
+        done += size
+    return (total / recipe.eval_samples).float()
+
+
+def _check_finite(loss: torch.Tensor, step: int) -> None:
+    if not bool(torch.isfinite(loss).all()):
+        bad = torch.nonzero(~torch.isfinite(loss)).flatten().tolist()
+        raise TrainingDiverged(
+            f"training diverged at step {step}: loss is NaN/inf for instances {bad[:10]}"
+            f"{' ...' if len(bad) > 10 else ''}; lower recipe.lr or check the inputs"
+        )
+
+
+def make_step(model, params, opt, features, importance, recipe: Recipe, generator):
+    """The training step ``step(i) -> loss [inst] | None``: sample a batch into a reused buffer,
+    closed-form gradients, optimizer step. The loss is computed only on logged steps (every
+    ``recipe.log_every``, the last and the checkpoints), the only ones that record it."""
+    batch = features.batch(recipe.batch_size)
+    work: dict = {}
+    checkpoints = set(recipe.checkpoint_steps())
+
+    def step(i: int) -> torch.Tensor | None:
+        if recipe.schedule != "constant":
+            for group in opt.param_groups:
+                group["lr"] = recipe.lr_at(i)
+        x = features.sample(recipe.batch_size, generator, out=batch)
+        logged = i % recipe.log_every == 0 or i == recipe.steps - 1 or i in checkpoints
+        with torch.no_grad():
+            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction, logged, work)
+        for name, p in params.items():
+            p.grad = grads[name]
+        opt.step()
+        return loss
+
+    return step
+
+
+def train(
+    model,
+    features: SparseFeatures,
+    importance: torch.Tensor,
+    n_hidden: int,
+    recipe: Recipe = Recipe(),
+    seed: int = 0,
+    device: str = "cpu",
+    params: dict[str, torch.Tensor] | None = None,
+    progress: bool = False,
+) -> TrainResult:
+    """Train ``inst`` independent instances of ``model`` jointly.
+
+    Args:
+        model: a model from ``tms.core.models`` (closed-form ``loss_and_grads``).
+        features: data source with ``density`` ``[inst, n]``.
+        importance: ``[inst, n]`` per-feature weights of the squared error (``[inst, outputs]``
+            for a model whose target is narrower than its input, ``model.out_features(n)``).
+        n_hidden: m, the hidden dimension.
+        seed: seeds three independent streams: init, training data, evaluation sample.
+        params: initial parameters (default: drawn from ``recipe.init``).
+
+    Returns a ``TrainResult``; raises ``TrainingDiverged`` if any loss turns NaN/inf.
+    """
+    inst, n = features.shape
+    if importance.shape != (inst, model.out_features(n)):
+        raise ValueError(f"importance must have shape {(inst, model.out_features(n))}; got {tuple(importance.shape)}")
+    if getattr(features, "signed", False) != getattr(model, "signed", False):
+        want = "signed (U[-1, 1])" if getattr(model, "signed", False) else "unsigned (U[0, 1])"
+        raise ValueError(f"model {model.name} trains on {want} features; got signed={features.signed}")
+    if not (isinstance(n_hidden, int) and n_hidden >= 1):
+        raise ValueError(f"n_hidden must be a positive integer; got {n_hidden!r}")
+    dev = resolve_device(device)
+    if params is None:
+        params = model.init_params(inst, n, n_hidden, recipe.init, stream_generator(seed, "init"))
+    params = {k: v.detach().to(dev, torch.float32).clone().requires_grad_(True) for k, v in params.items()}
+    data_gen = stream_generator(seed, "data", dev)
+    features, importance = features.to(dev), importance.to(dev, torch.float32)
+    opt = make_optimizer(list(params.values()), recipe)
+    step = make_step(model, params, opt, features, importance, recipe, data_gen)
+
+    loss_steps, curve = [], []
+    checkpoint_at, snapshots = set(recipe.checkpoint_steps()), []
+    for i in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
+        if i in checkpoint_at:
+            snapshots.append({k: v.detach().cpu().clone() for k, v in params.items()})
+        loss = step(i)
+        if loss is not None:
+            _check_finite(loss, i)
+            loss_steps.append(i)
+            curve.append(loss)
+
+    final = {k: v.detach() for k, v in params.items()}
+    for name, v in final.items():
+        if not bool(torch.isfinite(v).all()):
+            raise TrainingDiverged(f"parameter {name} is NaN/inf after training")
+    eval_gen = stream_generator(seed, "eval", dev)
+    eval_loss = evaluate(model, final, features, importance, recipe, eval_gen)
+    _check_finite(eval_loss, recipe.steps)
+    return TrainResult(
+        params={k: v.cpu() for k, v in final.items()},
+        loss_steps=loss_steps,
+        loss_curve=torch.stack(curve, dim=1).cpu(),
+        eval_loss=eval_loss.cpu(),
+        checkpoints={k: torch.stack([s[k] for s in snapshots], dim=1) for k in params} if snapshots else {},
+    )
