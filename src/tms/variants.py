@@ -5,13 +5,15 @@ experiment over the experiment's own (``recipe: {init: xavier_normal}``), or eve
 steps multiplied by ``steps_factor``. The default build is the variant ``default``; each of
 ``robustness.seeds`` is a variant ``seed<k>`` that changes the seed only.
 
-This module imports nothing else of the package, so that training a variant's run depends on
-the trainer's code only, not on the claims or figures that read it.
+This module imports nothing else of the package but ``tms.core.validation``, so that training a
+variant's run depends on the trainer's code only, not on the claims or figures that read it.
 """
 
 from __future__ import annotations
 
 import copy
+
+from tms.core.validation import check_positive_int, is_int
 
 DEFAULT = "default"
 
@@ -28,15 +30,14 @@ def variant_settings(config: dict) -> dict[str, dict]:
 
     out = {DEFAULT: seed_variant(base_seed)}
     for seed in study.get("seeds") or []:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0 or seed == base_seed:
+        if not is_int(seed) or seed < 0 or seed == base_seed:
             raise ValueError(f"robustness.seeds must hold integers >= 0 other than the config's seed {base_seed}; got {seed!r}")
         out[f"seed{seed}"] = seed_variant(seed)
     for name, spec in (study.get("variants") or {}).items():
         if name in out or not name.replace("_", "").isalnum():
             raise ValueError(f"robustness.variants: {name!r} must be a new name of letters, digits and _ (not {tuple(out)})")
         factor = spec.get("steps_factor", 1)
-        if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
-            raise ValueError(f"robustness.variants.{name}.steps_factor must be a positive integer; got {factor!r}")
+        check_positive_int(f"robustness.variants.{name}.steps_factor", factor)
         out[name] = {
             "label": spec.get("label", name),
             "kind": "recipe",

@@ -44,6 +44,7 @@ from tms.core.data.correlated import KINDS
 from tms.core.io import SHARED_TENSORS
 from tms.core.models import make_model
 from tms.core.train import MAX_SEED, Recipe, check_seed, train
+from tms.core.validation import check_positive_int, is_finite_number, is_int, is_number
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,7 @@ class Experiment:
         check_seed(self.seed)
         importance_decay(1, self.importance_decay)  # validates the decay
         for key in ("n_features", "n_hidden", "replicas", "shards"):
-            value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{self.name}.{key} must be a positive integer; got {value!r}")
+            check_positive_int(f"{self.name}.{key}", getattr(self, key))
         if not self.densities or not all(0 < d <= 1 for d in self.densities):
             raise ValueError(f"{self.name}.densities must be a non-empty list of values in (0, 1]; got {self.densities}")
         if self.aggregate not in AGGREGATES:
@@ -99,7 +98,7 @@ class Experiment:
             return
         r = self.relative_importance
         if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or not len(r) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0 for v in r
+            is_finite_number(v) and v > 0 for v in r
         ):
             raise ValueError(f"{self.name}.relative_importance must be a non-empty list of finite values > 0; got {r!r}")
         object.__setattr__(self, "relative_importance", tuple(float(v) for v in r))  # frozen: normalise once
@@ -190,7 +189,7 @@ class Experiment:
         if r is None:
             return
         if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or not len(r) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0 for v in r
+            is_finite_number(v) and v > 0 for v in r
         ):
             raise ValueError(f"{self.name}.relative_density must be a non-empty list of finite values > 0; got {r!r}")
         object.__setattr__(self, "relative_density", tuple(float(v) for v in r))
@@ -209,7 +208,7 @@ class Experiment:
         if self.feature_sets not in FEATURE_SETS:
             raise ValueError(f"{self.name}.feature_sets must be one of {FEATURE_SETS}; got {self.feature_sets!r}")
         k = self.set_size
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1 or self.n_features % k:
+        if not is_int(k) or k < 1 or self.n_features % k:
             raise ValueError(f"{self.name}.set_size must be a positive integer dividing n_features={self.n_features}; got {k!r}")
         if self.feature_sets == "independent" and k != 1:
             raise ValueError(f"{self.name}.set_size applies to correlated/anticorrelated feature_sets only; got {k}")
@@ -223,7 +222,7 @@ class Experiment:
 
     def shard(self, index: int) -> range:
         """The instances of shard ``index`` (0 ≤ index < shards): contiguous, sizes within one."""
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < self.shards:
+        if not is_int(index) or not 0 <= index < self.shards:
             raise ValueError(f"{self.name}: shard must be an integer in [0, {self.shards}); got {index!r}")
         size, extra = divmod(self.n_instances, self.shards)
         start = index * size + min(index, extra)
@@ -275,7 +274,7 @@ def grid_values(key: str, value) -> list[float]:
             set(value) == {"logspace"}
             and isinstance(spec, (list, tuple))
             and len(spec) == 3
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
+            and all(is_number(v) for v in spec)
             and spec[0] > 0
             and spec[1] > 0
             and isinstance(spec[2], int)

@@ -32,6 +32,7 @@ import torch
 
 from tms.core.data import SparseFeatures
 from tms.core.weights import REPRESENTED_NORM, feature_norms
+from tms.core.validation import check_positive_int
 
 KINDS = ("relu_l1", "topk", "jumprelu")
 JUMP_BANDWIDTH = 0.05  # width of the rectangle kernel of the JumpReLU threshold's pseudo-gradient
@@ -62,9 +63,7 @@ class SAESpec:
         if not all(isinstance(v, int) and 1 <= v <= self.dictionary for v in self.k):
             raise ValueError(f"sae.k must hold integers in [1, dictionary={self.dictionary}]; got {self.k}")
         for name in ("dictionary", "steps", "batch_size", "eval_samples"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"sae.{name} must be a positive integer; got {value!r}")
+            check_positive_int(f"sae.{name}", getattr(self, name))
         for kind in self.kinds:
             if not self.settings(kind):
                 raise ValueError(f"sae.kinds has {kind!r} but its sparsity list is empty")

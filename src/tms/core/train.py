@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from tms.core.data import SparseFeatures
 from tms.core.models import INITS, LOSS_REDUCTIONS
+from tms.core.validation import check_positive_int, is_finite_number, is_int
 
 OPTIMIZERS = ("adamw", "adam")
 SCHEDULES = ("constant", "cosine", "linear")
@@ -52,15 +53,13 @@ class Recipe:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"recipe.{name} must be one of {allowed}; got {getattr(self, name)!r}")
         for name in ("steps", "batch_size", "eval_samples", "log_every"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"recipe.{name} must be a positive integer; got {value!r}")
+            check_positive_int(f"recipe.{name}", getattr(self, name))
         k = self.checkpoints
-        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= self.steps:
+        if not is_int(k) or not 0 <= k <= self.steps:
             raise ValueError(f"recipe.checkpoints must be an integer in [0, steps={self.steps}]; got {k!r}")
         for name, low in (("lr", "> 0"), ("weight_decay", ">= 0")):
             value = getattr(self, name)
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            ok = is_finite_number(value)
             if not ok or not (value > 0 if low == "> 0" else value >= 0):
                 raise ValueError(f"recipe.{name} must be a finite number {low}; got {value!r}")
 
@@ -108,7 +107,7 @@ MAX_SEED = 2**32 // len(STREAMS)  # CPU generators keep only 32 bits of a seed
 
 
 def check_seed(seed) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < MAX_SEED:
+    if not is_int(seed) or not 0 <= seed < MAX_SEED:
         raise ValueError(f"seed must be an integer in [0, {MAX_SEED}); got {seed!r}")
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import torch
 
 from tms.core.data.sparse import check_density
+from tms.core.validation import is_int
 
 KINDS = ("correlated", "anticorrelated")
 
@@ -40,7 +41,7 @@ class CorrelatedFeatures:
         if kind not in KINDS:
             raise ValueError(f"feature_sets must be one of {KINDS}; got {kind!r}")
         inst, n = density.shape
-        if isinstance(set_size, bool) or not isinstance(set_size, int) or set_size < 1 or n % set_size:
+        if not is_int(set_size) or set_size < 1 or n % set_size:
             raise ValueError(f"set_size must be a positive integer dividing n_features={n}; got {set_size!r}")
         per_set = density.reshape(inst, n // set_size, set_size)
         if not bool((per_set == per_set[..., :1]).all()):
