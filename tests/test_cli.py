@@ -10,8 +10,18 @@ from tms.cli import main
 
 
 def _row(id: str, status: str, required: bool) -> dict:
-    return {"id": id, "figure": "intro", "anchor": "§1", "statement": "", "expected": "", "tolerance": "",
-            "required": required, "measured": None, "status": status, "note": ""}
+    return {
+        "id": id,
+        "figure": "intro",
+        "anchor": "§1",
+        "statement": "",
+        "expected": "",
+        "tolerance": "",
+        "required": required,
+        "measured": None,
+        "status": status,
+        "note": "",
+    }
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,10 @@ def _python(code: str) -> str:
 def test_registry_imports_no_plotting():
     """The rules, the CLI and tms.claims read the registry: it names plot functions and claims
     modules as strings, so importing it loads neither."""
-    code = "import sys, tms.figures; print(sorted(m for m in sys.modules if m.startswith(('tms.plots', 'tms.claims', 'matplotlib'))))"
+    code = (
+        "import sys, tms.figures; "
+        "print(sorted(m for m in sys.modules if m.startswith(('tms.plots', 'tms.claims', 'matplotlib'))))"
+    )
     assert _python(code) == "[]"
 
 
@@ -48,8 +51,17 @@ def test_every_run_is_an_experiment_of_the_config():
 
 
 def test_bad_entries_are_refused():
-    fields = dict(name="x", paper="F0", anchor="", title="t", experiments=("intro",), plotter="tms.plots.intro:plot_intro",
-                  claims="tms.claims.intro", category="c", caption="c")
+    fields = dict(
+        name="x",
+        paper="F0",
+        anchor="",
+        title="t",
+        experiments=("intro",),
+        plotter="tms.plots.intro:plot_intro",
+        claims="tms.claims.intro",
+        category="c",
+        caption="c",
+    )
     Figure(**fields)
     with pytest.raises(ValueError, match="plotter"):
         Figure(**{**fields, "plotter": "tms.plots.intro.plot_intro"})
@@ -98,7 +110,9 @@ def test_caption_renders_as_clean_rst(figure):
     env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
     text = env.from_string(template).render(snakemake=SimpleNamespace(params=SimpleNamespace(caption=entry.caption)))
     assert text.strip() == entry.caption
-    html = docutils.core.publish_parts(text, writer="html", settings_overrides={"halt_level": 2, "report_level": 2})["body"]
+    html = docutils.core.publish_parts(text, writer="html", settings_overrides={"halt_level": 2, "report_level": 2})[
+        "body"
+    ]
     assert "system-message" not in html
     assert entry.title and "\n" not in entry.title and entry.category
 

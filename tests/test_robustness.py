@@ -6,11 +6,18 @@ import copy
 
 import pytest
 
-from tms.claims import add_study, to_markdown as replication_markdown
+from tms.claims import add_study
+from tms.claims import to_markdown as replication_markdown
 from tms.figures import FIGURES
 from tms.robustness import config_hash, paper_uses, study, to_markdown, variants
 
-EXPERIMENT = {"model": "relu_output", "n_features": 5, "n_hidden": 2, "importance_decay": 0.9, "densities": [1.0, 0.2, 0.1]}
+EXPERIMENT = {
+    "model": "relu_output",
+    "n_features": 5,
+    "n_hidden": 2,
+    "importance_decay": 0.9,
+    "densities": [1.0, 0.2, 0.1],
+}
 CONFIG = {
     "seed": 0,
     "recipe": {"steps": 1000, "init": "notebook"},
@@ -28,7 +35,14 @@ PAPER = {**CONFIG, "experiments": {"intro": {**EXPERIMENT, "recipe": {"steps": 3
 
 
 def row(cid, status, measured=0.5):
-    return {"id": cid, "figure": "intro", "required": False, "statement": f"claim {cid}", "status": status, "measured": measured}
+    return {
+        "id": cid,
+        "figure": "intro",
+        "required": False,
+        "statement": f"claim {cid}",
+        "status": status,
+        "measured": measured,
+    }
 
 
 def claims_by_variant(statuses: dict[str, str]) -> dict[str, list[dict]]:
@@ -42,7 +56,11 @@ def claims_by_variant(statuses: dict[str, str]) -> dict[str, list[dict]]:
         ({"default": "held", "seed1": "held", "seed2": "not held", "xavier": "not held"}, "replicates", (2, 3)),
         ({"default": "not held", "seed1": "held", "seed2": "held"}, "replicates", (2, 3)),
         ({"default": "held", "seed1": "not held", "seed2": "not held", "long": "held"}, "recipe", (1, 3)),
-        ({"default": "not held", "seed1": "not held", "seed2": "not held", "xavier": "not held", "long": "not held"}, "not replicated", (0, 3)),
+        (
+            {"default": "not held", "seed1": "not held", "seed2": "not held", "xavier": "not held", "long": "not held"},
+            "not replicated",
+            (0, 3),
+        ),
         ({"default": "not held", "seed1": "not measured", "seed2": "not held"}, "not replicated", (0, 2)),
     ],
 )
@@ -61,7 +79,13 @@ def test_recipe_verdict_says_whether_the_paper_config_uses_it():
 
 
 def test_not_replicated_lists_every_value_tried():
-    statuses = {"default": "not held", "seed1": "not held", "seed2": "not held", "xavier": "not held", "long": "not held"}
+    statuses = {
+        "default": "not held",
+        "seed1": "not held",
+        "seed2": "not held",
+        "xavier": "not held",
+        "long": "not held",
+    }
     claims = claims_by_variant(statuses)
     claims["long"][0]["measured"] = {"ratio": 2.5}
     [claim] = study(CONFIG, PAPER, claims)["claims"]

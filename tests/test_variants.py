@@ -12,7 +12,13 @@ BASE = {
     "recipe": {"steps": 1000, "init": "notebook", "weight_decay": 0.01},
     "experiments": {
         "a": {"model": "relu_output", "n_features": 5, "n_hidden": 2, "densities": [0.1]},
-        "b": {"model": "relu_output", "n_features": 5, "n_hidden": 2, "densities": [0.1], "recipe": {"steps": 300, "weight_decay": 0.1}},
+        "b": {
+            "model": "relu_output",
+            "n_features": 5,
+            "n_hidden": 2,
+            "densities": [0.1],
+            "recipe": {"steps": 300, "weight_decay": 0.1},
+        },
     },
     "robustness": {
         "seeds": [1, 2],

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import tms
 import torch
 import yaml
 
+import tms
 from tms.figures import FIGURES
 
 pytestmark = pytest.mark.workflow
@@ -307,7 +307,11 @@ def test_quick_study_trains_and_checks_a_variant(quick):
     path = root / "config" / "config.yaml"
     text = path.read_text()
     config = yaml.safe_load(text)
-    config["robustness"] = {"record": None, "seeds": [], "variants": {"long": {"steps_factor": 2, "figures": ["intro"]}}}
+    config["robustness"] = {
+        "record": None,
+        "seeds": [],
+        "variants": {"long": {"steps_factor": 2, "figures": ["intro"]}},
+    }
     try:
         path.write_text(yaml.safe_dump(config, sort_keys=False))
         rc, out = run("results/robustness.md")

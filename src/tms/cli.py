@@ -5,6 +5,8 @@
     tms check intro basic_results        # -> results/replication.{json,md}
     tms check --required results/replication.json   # exit 1 if a required claim failed
     tms bench --json                     # trainer vs the reference loop
+
+Each command's options: ``tms <command> --help``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ def _config(args) -> dict:
 
 
 def _runs(figure: str, runs_dir: Path) -> dict:
-    from tms.figures import experiments_for
     from tms.core.io import load_run
+    from tms.figures import experiments_for
 
     return {e: load_run(runs_dir / e) for e in experiments_for(figure)}
 
@@ -44,7 +46,9 @@ def cmd_train(args) -> int:
         if name == SAE_RUN:  # the SAEs decode a trained run rather than train toy models
             tensors, meta = run_sae(config, load_run(Path(args.runs_dir) / config["sae"]["source"]))
             save_run(Path(args.runs_dir) / name, tensors, meta)
-            print(f"{name}: {len(meta['instances']['kind'])} SAEs in {meta['train_seconds']} s -> {args.runs_dir}/{name}")
+            print(
+                f"{name}: {len(meta['instances']['kind'])} SAEs in {meta['train_seconds']} s -> {args.runs_dir}/{name}"
+            )
             continue
         exp = Experiment.from_config(name, config)
         tensors, meta = run_experiment(exp, device=args.device or config.get("device", "auto"), progress=True)
@@ -125,10 +129,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print JSON")
     b.add_argument("--repeats", type=int, default=5)
     b.add_argument("--steps", type=int, default=20, help="timed steps per repeat")
-    b.add_argument("--configs", nargs="*", help="[abs:]n×m×instances, e.g. 200x20x20 or abs:100x40x7 (the abs-value model)")
+    b.add_argument(
+        "--configs", nargs="*", help="[abs:]n×m×instances, e.g. 200x20x20 or abs:100x40x7 (the abs-value model)"
+    )
     b.add_argument("--out", help="also write the JSON here")
-    b.add_argument("--figures", metavar="BENCH_DIR", nargs="?", const="results/benchmarks",
-                   help="instead: seconds per figure from Snakemake's benchmark files (default results/benchmarks)")
+    b.add_argument(
+        "--figures",
+        metavar="BENCH_DIR",
+        nargs="?",
+        const="results/benchmarks",
+        help="instead: seconds per figure from Snakemake's benchmark files (default results/benchmarks)",
+    )
     b.set_defaults(func=cmd_bench)
     return p
 

@@ -32,7 +32,9 @@ class Figure:
     def __post_init__(self):
         module, _, function = self.plotter.partition(":")
         if not module.startswith("tms.plots.") or not function:
-            raise ValueError(f"figure {self.name}: plotter must be 'tms.plots.<module>:<function>'; got {self.plotter!r}")
+            raise ValueError(
+                f"figure {self.name}: plotter must be 'tms.plots.<module>:<function>'; got {self.plotter!r}"
+            )
         if not self.claims.startswith("tms.claims."):
             raise ValueError(f"figure {self.name}: claims must be a module under tms.claims; got {self.claims!r}")
 
@@ -152,7 +154,8 @@ FIGURES: dict[str, Figure] = _figures(
         category="4. Geometry of superposition",
         caption="**Figure F10 (#geometry-dimensionality).** The same runs as F9: each represented feature's "
         "dimensionality D_i at each density over the D* line, coloured by the polytope its tegum factor forms "
-        "(tms.analysis.geometry: features linked when \\|cos\\| > 0.1), with lines at 1, 3/4, 2/3, 1/2, 2/5, 3/8; below, "
+        "(tms.analysis.geometry: features linked when \\|cos\\| > 0.1), with lines at 1, 3/4, 2/3, 1/2, 2/5, 3/8; "
+        "below, "
         "the factors drawn as graphs for four densities. Look for clusters on the lines and jumps between them.",
     ),
     Figure(

@@ -23,6 +23,7 @@ import json
 
 from tms.figures import FIGURES, experiments_for
 from tms.variants import DEFAULT, variant_config, variant_settings
+
 VERDICTS = ("replicates", "recipe", "not replicated")
 SEED_MAJORITY = 2  # of the three seeds
 
@@ -36,7 +37,10 @@ def variants(config: dict) -> dict[str, dict]:
         if figures is None:
             v["figures"] = list(FIGURES)
         elif not figures or any(f not in FIGURES for f in figures):
-            raise ValueError(f"robustness.variants.{name}.figures must be a non-empty list of figures from {tuple(FIGURES)}; got {figures!r}")
+            raise ValueError(
+                f"robustness.variants.{name}.figures must be a non-empty list of figures from {tuple(FIGURES)}; got "
+                f"{figures!r}"
+            )
     return table
 
 
@@ -102,23 +106,29 @@ def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> di
             kind = "recipe"
             parts = []
             for n in under:
-                uses = "config/paper.yaml uses it" if paper_uses(config, paper_config, n, figure) else "config/paper.yaml does not"
+                uses = (
+                    "config/paper.yaml uses it"
+                    if paper_uses(config, paper_config, n, figure)
+                    else "config/paper.yaml does not"
+                )
                 parts.append(f"{table[n]['label']} ({uses})")
             text = f"held on {len(held)} of {len(ran)} seeds of the default config; held under " + "; ".join(parts)
         else:
             kind = "not replicated"
             tried = [f"{table[n]['label']}: {_short(results[n]['measured'], 60)}" for n in results if n != DEFAULT]
             text = f"held on {len(held)} of {len(ran)} seeds and under no variant tried (" + "; ".join(tried) + ")"
-        rows.append({
-            "id": cid,
-            "figure": figure,
-            "required": base["required"],
-            "statement": base["statement"],
-            "results": results,
-            "seeds": {"held": len(held), "of": len(ran)},
-            "verdict": kind,
-            "verdict_text": text,
-        })
+        rows.append(
+            {
+                "id": cid,
+                "figure": figure,
+                "required": base["required"],
+                "statement": base["statement"],
+                "results": results,
+                "seeds": {"held": len(held), "of": len(ran)},
+                "verdict": kind,
+                "verdict_text": text,
+            }
+        )
     return {
         "config_hash": config_hash(config),
         "variants": table,
@@ -139,10 +149,16 @@ def to_markdown(record: dict, seconds: float | None = None) -> str:
         f"stated recipe, {counts['not replicated']} under no variant tried.",
     ]
     if seconds is not None:
-        lines.append(f"Training and checking the variants' runs took {seconds / 60:.1f} core-minutes (the sum of their jobs).")
+        lines.append(
+            f"Training and checking the variants' runs took {seconds / 60:.1f} core-minutes (the sum of their jobs)."
+        )
     lines += ["", "| variant | changes | figures |", "|---|---|---|"]
     for n, v in table.items():
-        change = {**({"seed": v["seed"]}), **v["recipe"], **({"steps": f"×{v['steps_factor']}"} if v["steps_factor"] != 1 else {})}
+        change = {
+            **({"seed": v["seed"]}),
+            **v["recipe"],
+            **({"steps": f"×{v['steps_factor']}"} if v["steps_factor"] != 1 else {}),
+        }
         figs = "all" if v["figures"] == list(FIGURES) else ", ".join(v["figures"])
         lines.append(f"| `{n}` | {', '.join(f'{k} {x}' for k, x in change.items())} | {figs} |")
     lines += [

@@ -26,16 +26,27 @@ def variant_settings(config: dict) -> dict[str, dict]:
     base_seed = int(config.get("seed", 0))
 
     def seed_variant(seed):
-        return {"label": f"default, seed {seed}", "kind": "seed", "seed": seed, "recipe": {}, "steps_factor": 1, "figures": None}
+        return {
+            "label": f"default, seed {seed}",
+            "kind": "seed",
+            "seed": seed,
+            "recipe": {},
+            "steps_factor": 1,
+            "figures": None,
+        }
 
     out = {DEFAULT: seed_variant(base_seed)}
     for seed in study.get("seeds") or []:
         if not is_int(seed) or seed < 0 or seed == base_seed:
-            raise ValueError(f"robustness.seeds must hold integers >= 0 other than the config's seed {base_seed}; got {seed!r}")
+            raise ValueError(
+                f"robustness.seeds must hold integers >= 0 other than the config's seed {base_seed}; got {seed!r}"
+            )
         out[f"seed{seed}"] = seed_variant(seed)
     for name, spec in (study.get("variants") or {}).items():
         if name in out or not name.replace("_", "").isalnum():
-            raise ValueError(f"robustness.variants: {name!r} must be a new name of letters, digits and _ (not {tuple(out)})")
+            raise ValueError(
+                f"robustness.variants: {name!r} must be a new name of letters, digits and _ (not {tuple(out)})"
+            )
         factor = spec.get("steps_factor", 1)
         check_positive_int(f"robustness.variants.{name}.steps_factor", factor)
         out[name] = {

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from tms.analysis.dynamics import windows, jumps, loss_drop, trajectories
+from tms.analysis.dynamics import jumps, loss_drop, trajectories, windows
 from tms.core.train import Recipe
 
 STEPS = Recipe(steps=10_000, checkpoints=60).checkpoint_steps()

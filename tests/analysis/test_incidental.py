@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tms.claims import check_figure
-from tms.figures import experiments_for
 from tms.analysis.incidental import polysemantic_share
+from tms.claims import check_figure
 from tms.core.io import Run
+from tms.figures import experiments_for
 
 N, M = 3, 6
 MONO = torch.cat([torch.eye(N), torch.zeros(N, M - N)], 1)  # neuron i reads feature i only
@@ -24,8 +24,10 @@ def run(model: str, Ws: list[torch.Tensor], densities: list[float], wd: float = 
     tensors = {"W": W} if model == "relu_hidden" else {"W1": W, "W2": W.abs()}
     tensors["eval_loss"] = torch.zeros(inst)
     spec = {"model": model, "n_features": N, "n_hidden": M, "replicas": 1, "recipe": {"weight_decay": wd}}
-    return Run(tensors, {"experiment": spec, "instances": {"point": list(range(inst)), "replica": [0] * inst,
-                                                           "density": densities}})
+    return Run(
+        tensors,
+        {"experiment": spec, "instances": {"point": list(range(inst)), "replica": [0] * inst, "density": densities}},
+    )
 
 
 def test_polysemantic_share_counts_alive_neurons():

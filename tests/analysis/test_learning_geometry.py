@@ -8,8 +8,6 @@ import math
 import pytest
 import torch
 
-from tms.claims import check_figure
-from tms.core.io import Run
 from tms.analysis.learning_geometry import (
     align,
     crosses_sets,
@@ -19,6 +17,8 @@ from tms.analysis.learning_geometry import (
     pca_share,
     stages,
 )
+from tms.claims import check_figure
+from tms.core.io import Run
 
 E = torch.eye(3)
 OCTAHEDRON = torch.cat([E, -E[[1, 2, 0]]])  # set A on +x, +y, +z; set B on −y, −z, −x
@@ -73,10 +73,16 @@ def test_stages_merge_repeats_and_key_checkpoints_span_the_run():
 def _run(final: torch.Tensor, snaps: torch.Tensor) -> Run:
     steps = list(range(snaps.shape[1]))
     inst = final.shape[0]
-    tensors = {"W": final, "eval_loss": torch.arange(inst, dtype=torch.float32),
-               "checkpoints.W": snaps, "checkpoint_steps": torch.tensor(steps)}
-    meta = {"experiment": {"set_size": 3, "replicas": inst},
-            "instances": {"point": [0] * inst, "replica": list(range(inst)), "density": [0.05] * inst}}
+    tensors = {
+        "W": final,
+        "eval_loss": torch.arange(inst, dtype=torch.float32),
+        "checkpoints.W": snaps,
+        "checkpoint_steps": torch.tensor(steps),
+    }
+    meta = {
+        "experiment": {"set_size": 3, "replicas": inst},
+        "instances": {"point": [0] * inst, "replica": list(range(inst)), "density": [0.05] * inst},
+    }
     return Run(tensors, meta)
 
 

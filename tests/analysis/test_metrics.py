@@ -35,8 +35,8 @@ def tetrahedron() -> torch.Tensor:
 
 
 def octahedron() -> torch.Tensor:
-    I = torch.eye(3, dtype=DT)
-    return torch.cat([I, -I])
+    eye = torch.eye(3, dtype=DT)
+    return torch.cat([eye, -eye])
 
 
 def square_antiprism() -> torch.Tensor:

@@ -7,7 +7,6 @@ import math
 import pytest
 import torch
 
-from tms.core.models import make_model
 from tms.analysis.neurons import (
     alive,
     carried,
@@ -20,6 +19,7 @@ from tms.analysis.neurons import (
     rescale_units,
     top_feature,
 )
+from tms.core.models import make_model
 
 S = 1 / math.sqrt(2)
 
@@ -92,7 +92,11 @@ def test_neuron_alignment_by_hand():
 def test_rescale_units_keeps_the_function():
     """Largest |W₁| of every unit becomes 1, and the abs-value model's output is unchanged."""
     g = torch.Generator().manual_seed(0)
-    params = {"W1": torch.randn(2, 4, 3, generator=g), "W2": torch.randn(2, 4, 3, generator=g), "b": torch.randn(2, 4, generator=g)}
+    params = {
+        "W1": torch.randn(2, 4, 3, generator=g),
+        "W2": torch.randn(2, 4, 3, generator=g),
+        "b": torch.randn(2, 4, generator=g),
+    }
     W1, W2 = rescale_units(params["W1"], params["W2"])
     torch.testing.assert_close(W1.abs().amax(-2), torch.ones(2, 3))
     x = torch.rand(2, 16, 4, generator=g) * 2 - 1

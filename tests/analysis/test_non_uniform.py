@@ -8,13 +8,20 @@ import numpy as np
 import pytest
 import torch
 
-from tms.core.experiments import Experiment
 from tms.analysis.non_uniform import canonical, snap_ratio
+from tms.core.experiments import Experiment
 
 
 def test_relative_density_scales_only_the_last_feature():
-    exp = Experiment(name="nu", model="relu_output", n_features=5, n_hidden=2, densities=(0.05,),
-                     relative_density=(0.5, 2.0), replicas=2)
+    exp = Experiment(
+        name="nu",
+        model="relu_output",
+        n_features=5,
+        n_hidden=2,
+        densities=(0.05,),
+        relative_density=(0.5, 2.0),
+        replicas=2,
+    )
     table = exp.instance_table()
     assert table["relative_density"] == [0.5, 0.5, 2.0, 2.0] and table["point"] == [0, 0, 1, 1]
     density = exp.features().density
@@ -40,5 +47,7 @@ def test_canonical_pose_is_rotation_and_flip_invariant():
 
 def test_snap_ratio_is_the_geometric_mean_at_the_switch():
     rs = np.array([0.1, 0.2, 0.4, 0.8, 1.6])
-    assert snap_ratio(rs, ["2 digons", "2 digons", "pentagon", "pentagon", "pentagon"]) == pytest.approx(math.sqrt(0.08))
+    assert snap_ratio(rs, ["2 digons", "2 digons", "pentagon", "pentagon", "pentagon"]) == pytest.approx(
+        math.sqrt(0.08)
+    )
     assert snap_ratio(rs, ["pentagon"] * 5) is None

@@ -8,10 +8,6 @@ import pytest
 import torch
 
 from tms.analysis import theory
-from tms.claims import check_figure
-from tms.claims import phase_change as pc
-from tms.core.experiments import Experiment
-from tms.core.io import Run
 from tms.analysis.phase_diagram import (
     OTHER,
     candidate_index,
@@ -22,6 +18,10 @@ from tms.analysis.phase_diagram import (
     phase_grid,
     threshold_boundary,
 )
+from tms.claims import check_figure
+from tms.claims import phase_change as pc
+from tms.core.experiments import Experiment
+from tms.core.io import Run
 from tms.core.train import Recipe
 
 NR, DED, SUP = theory.NOT_REPRESENTED, theory.DEDICATED, theory.SUPERPOSITION
@@ -86,9 +86,17 @@ def synthetic_run(n: int, size: int = 15, replicas: int = 3, aggregate: str = "b
     """A phase-diagram artefact whose models are exactly the closed-form winners (norm 0.95), with
     the closed-form loss; replica 0 of each cell is replaced by ``wrong(best_index)`` (a candidate
     index) with a 50% higher loss when ``wrong`` is given."""
-    exp = Experiment(name=f"phase_{n}", model="relu_output", n_features=n, n_hidden=n - 1,
-                     densities=tuple(np.logspace(-2, 0, size)), relative_importance=tuple(np.logspace(-1, 1, size)),
-                     replicas=replicas, aggregate=aggregate, recipe=Recipe(steps=1))
+    exp = Experiment(
+        name=f"phase_{n}",
+        model="relu_output",
+        n_features=n,
+        n_hidden=n - 1,
+        densities=tuple(np.logspace(-2, 0, size)),
+        relative_importance=tuple(np.logspace(-1, 1, size)),
+        replicas=replicas,
+        aggregate=aggregate,
+        recipe=Recipe(steps=1),
+    )
     table = exp.instance_table()
     cands = theory.candidates(n)
     W, b, loss = [], [], []
@@ -98,8 +106,12 @@ def synthetic_run(n: int, size: int = 15, replicas: int = 3, aggregate: str = "b
         W.append(0.95 * cands[pick].W)
         b.append(cands[pick].bias(s))
         loss.append(float(cands[pick].loss(r, s, "mean")) * (1.5 if pick != best else 1.0))
-    tensors = {"W": torch.tensor(np.array(W), dtype=torch.float32), "b": torch.tensor(np.array(b), dtype=torch.float32),
-               "eval_loss": torch.tensor(loss), "importance": exp.importance()}
+    tensors = {
+        "W": torch.tensor(np.array(W), dtype=torch.float32),
+        "b": torch.tensor(np.array(b), dtype=torch.float32),
+        "eval_loss": torch.tensor(loss),
+        "importance": exp.importance(),
+    }
     return Run(tensors, {"experiment": exp.to_dict(), "instances": table})
 
 
@@ -144,7 +156,10 @@ def test_majority_of_kept_replicas_decides_and_colours_are_means():
 
 def test_phase_grid_rejects_a_plain_run():
     exp = Experiment(name="x", model="relu_output", n_features=2, n_hidden=1, densities=(1.0,))
-    run = Run({"W": torch.zeros(1, 2, 1), "eval_loss": torch.zeros(1)}, {"experiment": exp.to_dict(), "instances": exp.instance_table()})
+    run = Run(
+        {"W": torch.zeros(1, 2, 1), "eval_loss": torch.zeros(1)},
+        {"experiment": exp.to_dict(), "instances": exp.instance_table()},
+    )
     with pytest.raises(ValueError, match="relative_importance"):
         phase_grid(run)
 

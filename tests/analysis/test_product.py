@@ -26,10 +26,17 @@ def test_neuron_measures_on_hand_made_weights():
 
 def _run(W1: torch.Tensor) -> Run:
     inst = W1.shape[0]
-    tensors = {"W1": W1, "W2": torch.ones(inst, 4), "b1": torch.zeros(inst, 4), "b2": torch.zeros(inst),
-               "eval_loss": torch.arange(inst, dtype=torch.float32)}
-    meta = {"experiment": {"model": "product", "replicas": inst},
-            "instances": {"point": [0] * inst, "replica": list(range(inst)), "density": [1.0] * inst}}
+    tensors = {
+        "W1": W1,
+        "W2": torch.ones(inst, 4),
+        "b1": torch.zeros(inst, 4),
+        "b2": torch.zeros(inst),
+        "eval_loss": torch.arange(inst, dtype=torch.float32),
+    }
+    meta = {
+        "experiment": {"model": "product", "replicas": inst},
+        "instances": {"point": [0] * inst, "replica": list(range(inst)), "density": [1.0] * inst},
+    }
     return Run(tensors, meta)
 
 

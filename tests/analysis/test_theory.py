@@ -53,9 +53,7 @@ def test_boundary_formulas_solve_the_loss_equalities():
     s = theory.boundary_2_1(r)
     losses = theory.candidate_losses(2, r, s)
     superposed = losses[_label_index(2, "extra_antipodal")]
-    other = np.where(
-        r <= 1, losses[_label_index(2, "extra_dropped")], losses[_label_index(2, "extra_dedicated")]
-    )
+    other = np.where(r <= 1, losses[_label_index(2, "extra_dropped")], losses[_label_index(2, "extra_dedicated")])
     np.testing.assert_allclose(superposed, other, rtol=1e-12)
     np.testing.assert_allclose(theory.boundary_2_1([0.5, 1.0, 2.0]), [2 / 4.5, 4 / 7, 4 / 9])
 
@@ -90,9 +88,7 @@ def test_candidate_weights():
             for a, b in c.antipodal:
                 np.testing.assert_array_equal(c.W[a], -c.W[b])
             np.testing.assert_array_equal(c.bias(0.3), [0.15 if i in c.dropped else 0.0 for i in range(n)])
-    np.testing.assert_allclose(
-        theory.candidate_losses(3, 2.0, 0.3, "mean") * 3, theory.candidate_losses(3, 2.0, 0.3)
-    )
+    np.testing.assert_allclose(theory.candidate_losses(3, 2.0, 0.3, "mean") * 3, theory.candidate_losses(3, 2.0, 0.3))
 
 
 MC_SAMPLES = 2_000_000

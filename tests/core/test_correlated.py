@@ -33,7 +33,10 @@ def samples():
     """Two instances (densities 0.3 and 0.05) of 3 sets of 2 features, each kind."""
     density = torch.tensor([[0.3] * 6, [0.05] * 6])
     gen = torch.Generator().manual_seed(7)
-    return {kind: (density, CorrelatedFeatures(density, 2, kind).sample(N, gen)) for kind in ("correlated", "anticorrelated")}
+    return {
+        kind: (density, CorrelatedFeatures(density, 2, kind).sample(N, gen))
+        for kind in ("correlated", "anticorrelated")
+    }
 
 
 @pytest.mark.parametrize("kind", ["correlated", "anticorrelated"])
@@ -88,5 +91,11 @@ def test_buffer_reuse_and_errors():
 def test_trains_with_the_shared_trainer():
     """The shared trainer accepts the source (same interface as SparseFeatures)."""
     f = CorrelatedFeatures(torch.full((1, 2), 0.2), 2)
-    result = train(make_model("relu_output"), f, torch.ones(1, 2), 2, Recipe(steps=20, batch_size=64, eval_samples=500, log_every=10))
+    result = train(
+        make_model("relu_output"),
+        f,
+        torch.ones(1, 2),
+        2,
+        Recipe(steps=20, batch_size=64, eval_samples=500, log_every=10),
+    )
     assert result.params["W"].shape == (1, 2, 2) and torch.isfinite(result.eval_loss).all()

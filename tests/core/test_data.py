@@ -188,7 +188,9 @@ def test_importance_decay_values():
     assert torch.equal(importance_decay(4, 1.0), torch.ones(4))
 
 
-@pytest.mark.parametrize("n, decay, word", [(0, 0.9, "n_features"), (5, 0.0, "decay"), (5, 1.5, "decay"), (5, -0.5, "decay")])
+@pytest.mark.parametrize(
+    "n, decay, word", [(0, 0.9, "n_features"), (5, 0.0, "decay"), (5, 1.5, "decay"), (5, -0.5, "decay")]
+)
 def test_importance_decay_errors(n, decay, word):
     """Bad n or decay raise ValueError naming the setting."""
     with pytest.raises(ValueError, match=word):

@@ -65,7 +65,9 @@ def test_every_configured_experiment_resolves(config):
         rest = feats.density[:, :-1] if rd is not None else feats.density
         assert (rest == rest[:, :1]).all()  # one density per instance (but the varied feature)
         if rd is not None:
-            torch.testing.assert_close(feats.density[:, -1], feats.density[:, 0] * torch.tensor([p[1] for p in points]).repeat_interleave(r))
+            torch.testing.assert_close(
+                feats.density[:, -1], feats.density[:, 0] * torch.tensor([p[1] for p in points]).repeat_interleave(r)
+            )
         imp = exp.importance()
         outputs = make_model(entry["model"]).out_features(n)  # n, or 1 for the x·y model's one output
         assert imp.shape == (exp.n_instances, outputs)
@@ -198,8 +200,14 @@ def test_config_is_not_mutated():
 
 def grid_config(**entry) -> dict:
     """tiny_config turned into an n=2, m=1 phase grid: 2 densities x 3 relative importances."""
-    base = {"n_features": 2, "n_hidden": 1, "importance_decay": 1.0, "densities": [1.0, 0.1],
-            "relative_importance": [0.5, 1.0, 2.0], "replicas": 2}
+    base = {
+        "n_features": 2,
+        "n_hidden": 1,
+        "importance_decay": 1.0,
+        "densities": [1.0, 0.1],
+        "relative_importance": [0.5, 1.0, 2.0],
+        "replicas": 2,
+    }
     return tiny_config(**{**base, **entry})
 
 
@@ -230,8 +238,9 @@ def test_grid_to_dict_round_trip_and_plain_specs_unchanged():
 def test_logspace_axis():
     assert grid_values("x", {"logspace": [0.01, 1, 3]}) == pytest.approx([0.01, 0.1, 1.0])
     assert grid_values("x", [1, 0.5]) == [1.0, 0.5]
-    exp = Experiment.from_config("tiny", grid_config(densities={"logspace": [0.01, 1.0, 5]},
-                                                     relative_importance={"logspace": [0.1, 10, 3]}))
+    exp = Experiment.from_config(
+        "tiny", grid_config(densities={"logspace": [0.01, 1.0, 5]}, relative_importance={"logspace": [0.1, 10, 3]})
+    )
     assert exp.densities[-1] == 1.0 and len(exp.densities) == 5
     assert exp.relative_importance == pytest.approx((0.1, 1.0, 10.0))
 
@@ -296,12 +305,14 @@ def test_a_shard_trains_its_instances_as_a_run_of_their_own():
     merging the shards gives the artefact of run_experiment on the whole sharded experiment."""
     from tms.core.experiments import merge_shards
 
-    exp = Experiment.from_config("tiny", tiny_config(densities=[1.0, 0.1], replicas=3, shards=2,
-                                                     recipe={"checkpoints": 3}))
+    exp = Experiment.from_config(
+        "tiny", tiny_config(densities=[1.0, 0.1], replicas=3, shards=2, recipe={"checkpoints": 3})
+    )
     parts = [run_experiment(exp, shard=i) for i in range(2)]
     block = exp.shard(1)
-    direct = train(make_model("relu_output"), exp.features(block), exp.importance(block), 2, exp.recipe,
-                   seed=exp.shard_seed(1))
+    direct = train(
+        make_model("relu_output"), exp.features(block), exp.importance(block), 2, exp.recipe, seed=exp.shard_seed(1)
+    )
     assert torch.equal(parts[1][0]["W"], direct.params["W"])
     assert parts[1][1]["instances"]["density"] == exp.instance_table()["density"][3:]
     tensors, meta = merge_shards(exp, parts)

@@ -7,9 +7,9 @@ import math
 import pytest
 import torch
 
+from tms.bench.reference import ReferenceAbsModel, ReferenceModel, reference_batch, reference_step
 from tms.core.data import SparseFeatures
 from tms.core.models import ReLUOutput, init_weight, make_model, weighted_mse
-from tms.bench.reference import ReferenceAbsModel, ReferenceModel, reference_batch, reference_step
 
 INST, N, M, BATCH = 3, 6, 3, 64
 
@@ -152,15 +152,19 @@ def test_abs_value_matches_reference_model():
     """The abs-value model against tms.bench.reference's notebook-style version (signed inputs, target
     |x|): forward, loss and gradients on the same batch."""
     g = torch.Generator().manual_seed(4)
-    params = {"W1": torch.randn(INST, N, M, generator=g), "W2": torch.randn(INST, N, M, generator=g),
-              "b": torch.randn(INST, N, generator=g) * 0.1}
+    params = {
+        "W1": torch.randn(INST, N, M, generator=g),
+        "W2": torch.randn(INST, N, M, generator=g),
+        "b": torch.randn(INST, N, generator=g) * 0.1,
+    }
     density, imp = torch.linspace(0.1, 1.0, INST * N).reshape(INST, N), importance()
     ref = ReferenceAbsModel(INST, N, M)
     with torch.no_grad():
         for name, p in params.items():
             getattr(ref, name).copy_(p)
-    ref_loss = reference_step(ref, torch.optim.SGD(ref.parameters(), lr=0.0), density, imp, BATCH,
-                              torch.Generator().manual_seed(9))
+    ref_loss = reference_step(
+        ref, torch.optim.SGD(ref.parameters(), lr=0.0), density, imp, BATCH, torch.Generator().manual_seed(9)
+    )
     x_bm = reference_batch(density, BATCH, torch.Generator().manual_seed(9), signed=True)
     assert (x_bm < 0).any()
     x = x_bm.transpose(0, 1).contiguous()
@@ -173,12 +177,14 @@ def test_abs_value_matches_reference_model():
 
 
 def test_weighted_mse_reductions_by_hand():
-    """"mean" is the mean over batch and features; "sum" sums features and averages the batch."""
+    """ "mean" is the mean over batch and features; "sum" sums features and averages the batch."""
     g = torch.Generator().manual_seed(0)
     y, t = torch.randn(2, 5, 4, generator=g), torch.randn(2, 5, 4, generator=g)
     imp = torch.rand(2, 4, generator=g)
     for k in range(2):
-        per_entry = [[imp[k, f].item() * (y[k, s, f].item() - t[k, s, f].item()) ** 2 for f in range(4)] for s in range(5)]
+        per_entry = [
+            [imp[k, f].item() * (y[k, s, f].item() - t[k, s, f].item()) ** 2 for f in range(4)] for s in range(5)
+        ]
         total = sum(map(sum, per_entry))
         assert weighted_mse(y, t, imp, "mean")[k].item() == pytest.approx(total / 20, rel=1e-6)
         assert weighted_mse(y, t, imp, "sum")[k].item() == pytest.approx(total / 5, rel=1e-6)
@@ -223,7 +229,7 @@ def _empirical_std(draw, repeats: int) -> tuple[float, int]:
 
 @pytest.mark.parametrize("inst", [1, 50])
 def test_xavier_normal_std_independent_of_instances(inst):
-    """"xavier_normal": std sqrt(2/(n+m)) per instance, whatever the instance count
+    """ "xavier_normal": std sqrt(2/(n+m)) per instance, whatever the instance count
     (5 standard errors of a sample std, sigma/sqrt(2N))."""
     n, m = 20, 5
     g = torch.Generator().manual_seed(inst)
@@ -234,7 +240,7 @@ def test_xavier_normal_std_independent_of_instances(inst):
 
 @pytest.mark.parametrize("inst, paper_std", [(1, 0.408), (10, 0.258), (100, 0.0970)])
 def test_notebook_init_matches_torch_xavier_on_3d_tensor(inst, paper_std):
-    """"notebook": the statistics of torch.nn.init.xavier_normal_ on an [inst, 5, 2] tensor
+    """ "notebook": the statistics of torch.nn.init.xavier_normal_ on an [inst, 5, 2] tensor
     (FIGURES.md §0 pitfall: the std shrinks with the instance count)."""
     n, m = 5, 2
     repeats = max(1, 20_000 // (inst * n * m))

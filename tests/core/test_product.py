@@ -16,8 +16,12 @@ INST, M, BATCH = 3, 4, 256
 
 def params(seed: int = 0) -> dict[str, torch.Tensor]:
     g = torch.Generator().manual_seed(seed)
-    return {"W1": torch.randn(INST, 2, M, generator=g), "b1": 0.5 * torch.randn(INST, M, generator=g),
-            "W2": torch.randn(INST, M, generator=g), "b2": torch.randn(INST, generator=g)}
+    return {
+        "W1": torch.randn(INST, 2, M, generator=g),
+        "b1": 0.5 * torch.randn(INST, M, generator=g),
+        "W2": torch.randn(INST, M, generator=g),
+        "b2": torch.randn(INST, generator=g),
+    }
 
 
 def test_forward_by_hand_and_gradients_against_autograd():
@@ -47,8 +51,15 @@ def test_gaussian_inputs_are_standard_normal():
 
 
 def test_experiment_checks_and_trains_the_product_model():
-    exp = Experiment(name="p", model="product", n_features=2, n_hidden=4, densities=(1.0,), replicas=2,
-                     recipe=Recipe(steps=20, batch_size=64, eval_samples=500, log_every=10))
+    exp = Experiment(
+        name="p",
+        model="product",
+        n_features=2,
+        n_hidden=4,
+        densities=(1.0,),
+        replicas=2,
+        recipe=Recipe(steps=20, batch_size=64, eval_samples=500, log_every=10),
+    )
     tensors, _ = run_experiment(exp)
     assert tensors["W1"].shape == (2, 2, 4) and tensors["importance"].shape == (2, 1)
     assert tensors["eval_loss"].shape == (2,)

@@ -15,8 +15,13 @@ SPEC = dict(dictionary=4, kinds=("relu_l1", "topk", "jumprelu"), l1=(0.1,), k=(2
 def identity_params(inst: int, d: int, theta: float = 0.5) -> dict[str, torch.Tensor]:
     """Encoder = identity on d = m dimensions, so pre-activations equal the inputs."""
     eye = torch.eye(d).expand(inst, d, d).clone()
-    return {"W_enc": eye, "W_dec": eye.clone(), "b_enc": torch.zeros(inst, d), "b_dec": torch.zeros(inst, d),
-            "theta": torch.full((inst, d), theta)}
+    return {
+        "W_enc": eye,
+        "W_dec": eye.clone(),
+        "b_enc": torch.zeros(inst, d),
+        "b_dec": torch.zeros(inst, d),
+        "theta": torch.full((inst, d), theta),
+    }
 
 
 def test_spec_table_is_kind_major_and_checks_its_settings():
@@ -53,8 +58,9 @@ def test_topk_sae_recovers_sparse_orthogonal_features():
     """Six orthogonal features in 6-D at density 0.1: a TopK SAE finds them."""
     W = torch.eye(6)[None]
     density = torch.full((1, 6), 0.1)
-    spec = SAESpec(dictionary=12, kinds=("topk",), l1=(), k=(1,), l0=(), steps=600, batch_size=256, lr=1e-2,
-                   eval_samples=2000)
+    spec = SAESpec(
+        dictionary=12, kinds=("topk",), l1=(), k=(1,), l0=(), steps=600, batch_size=256, lr=1e-2, eval_samples=2000
+    )
     out = train_saes(W, density, spec, seed=0)
     mmcs, share = recovery(out["max_cos"], out["represented"])
     assert mmcs.item() > 0.95 and share.item() >= 5 / 6

@@ -85,7 +85,11 @@ def test_joint_training_equals_solo_training(random_params):
 
 @pytest.mark.parametrize(
     "optimizer, schedule, torch_opt",
-    [("adamw", "constant", torch.optim.AdamW), ("adam", "cosine", torch.optim.Adam), ("adamw", "linear", torch.optim.AdamW)],
+    [
+        ("adamw", "constant", torch.optim.AdamW),
+        ("adam", "cosine", torch.optim.Adam),
+        ("adamw", "linear", torch.optim.AdamW),
+    ],
 )
 def test_steps_match_torch_optimizer_on_autograd_grads(optimizer, schedule, torch_opt, random_params):
     """3 trainer steps equal torch's unfused optimizer (default betas, eps) applied to autograd
@@ -95,8 +99,16 @@ def test_steps_match_torch_optimizer_on_autograd_grads(optimizer, schedule, torc
     density = torch.tensor([[0.5] * n, [1.0] * n])
     imp = torch.rand(inst, n) + 0.1
     params = random_params(inst, n, m)
-    recipe = Recipe(steps=steps, batch_size=32, lr=0.05, weight_decay=0.1, optimizer=optimizer,
-                    schedule=schedule, eval_samples=64, log_every=1)
+    recipe = Recipe(
+        steps=steps,
+        batch_size=32,
+        lr=0.05,
+        weight_decay=0.1,
+        optimizer=optimizer,
+        schedule=schedule,
+        eval_samples=64,
+        log_every=1,
+    )
     model = make_model("relu_output")
     rec = RecordingFeatures(density)
     got = train(model, rec, imp, m, recipe, seed=0, params=params)
@@ -212,14 +224,18 @@ def test_eval_loss_is_a_fresh_sample(make_recipe):
     chunked = evaluate(model, r.params, feats, imp, recipe, stream_generator(seed, "eval"), chunk=1000)
     g = stream_generator(seed, "eval")
     x5 = torch.cat([feats.sample(1000, g) for _ in range(5)], 1)
-    torch.testing.assert_close(chunked, weighted_mse(model.forward(r.params, x5), x5, imp, "mean"), rtol=1e-5, atol=1e-8)
+    torch.testing.assert_close(
+        chunked, weighted_mse(model.forward(r.params, x5), x5, imp, "mean"), rtol=1e-5, atol=1e-8
+    )
 
 
 def test_streams_share_no_numbers():
     """The init, data and eval streams of a seed, and the streams of neighbouring seeds, all differ
     (so the evaluation sample is never a training batch of this or the next seed)."""
     first = {
-        (seed, s): torch.rand(64, generator=stream_generator(seed, s)) for seed in (0, 1, 2) for s in ("init", "data", "eval")
+        (seed, s): torch.rand(64, generator=stream_generator(seed, s))
+        for seed in (0, 1, 2)
+        for s in ("init", "data", "eval")
     }
     keys = list(first)
     for a in range(len(keys)):
@@ -231,7 +247,14 @@ def test_eval_sample_is_not_the_training_stream(make_recipe):
     """The evaluation sample shares no numbers with the training batches: recorded in order, the
     last batch drawn (evaluation) differs from every training batch, row by row."""
     rec = RecordingFeatures(torch.full((1, 4), 0.5))
-    train(make_model("relu_output"), rec, torch.ones(1, 4), 2, make_recipe(steps=3, batch_size=64, eval_samples=256), seed=7)
+    train(
+        make_model("relu_output"),
+        rec,
+        torch.ones(1, 4),
+        2,
+        make_recipe(steps=3, batch_size=64, eval_samples=256),
+        seed=7,
+    )
     *batches, x_eval = rec.batches
     train_rows = torch.cat(batches, 1)[0]  # [3 * 64, n]
     eval_rows = x_eval[0]  # [256, n]
@@ -240,7 +263,7 @@ def test_eval_sample_is_not_the_training_stream(make_recipe):
 
 
 def test_sum_reduction_trains_on_n_times_the_mean_loss(make_recipe):
-    """"sum" differs from "mean" by the factor n on the same parameters and batch (first record)."""
+    """ "sum" differs from "mean" by the factor n on the same parameters and batch (first record)."""
     n, m = 8, 3
     feats, imp = SparseFeatures(torch.full((1, n), 0.4)), torch.ones(1, n)
     mean = train(make_model("linear"), feats, imp, m, make_recipe(steps=1, loss_reduction="mean"), seed=2)
@@ -252,7 +275,9 @@ def test_huge_lr_diverges(make_recipe):
     """lr 1e10 with Adam and no weight decay overflows within a step or two -> TrainingDiverged."""
     feats, imp = SparseFeatures(torch.ones(2, 5)), torch.ones(2, 5)
     with pytest.raises(TrainingDiverged, match="diverged"):
-        train(make_model("linear"), feats, imp, 2, make_recipe(lr=1e10, optimizer="adam", weight_decay=0.0, log_every=1))
+        train(
+            make_model("linear"), feats, imp, 2, make_recipe(lr=1e10, optimizer="adam", weight_decay=0.0, log_every=1)
+        )
 
 
 def test_nan_params_diverge(make_recipe):
@@ -260,7 +285,14 @@ def test_nan_params_diverge(make_recipe):
     params = {"W": torch.randn(2, 5, 2), "b": torch.zeros(2, 5)}
     params["W"][1, 0, 0] = float("nan")
     with pytest.raises(TrainingDiverged, match=r"instances \[1\]"):
-        train(make_model("relu_output"), SparseFeatures(torch.ones(2, 5)), torch.ones(2, 5), 2, make_recipe(), params=params)
+        train(
+            make_model("relu_output"),
+            SparseFeatures(torch.ones(2, 5)),
+            torch.ones(2, 5),
+            2,
+            make_recipe(),
+            params=params,
+        )
 
 
 @pytest.mark.parametrize(
@@ -316,7 +348,15 @@ def test_recipe_defaults_are_the_notebook_recipe():
     xavier-normal init, mean reduction."""
     r = Recipe()
     assert (r.optimizer, r.lr, r.weight_decay, r.batch_size, r.steps, r.schedule, r.init, r.loss_reduction) == (
-        "adamw", 1e-3, 0.01, 1024, 10_000, "constant", "xavier_normal", "mean")
+        "adamw",
+        1e-3,
+        0.01,
+        1024,
+        10_000,
+        "constant",
+        "xavier_normal",
+        "mean",
+    )
     assert Recipe(**r.to_dict()) == r
 
 
@@ -325,10 +365,16 @@ def test_lr_at_schedules():
     T, lr = 200, 0.1
     for t in (0, 1, 50, 100, 150, 199):
         assert Recipe(steps=T, lr=lr).lr_at(t) == lr
-        assert Recipe(steps=T, lr=lr, schedule="cosine").lr_at(t) == pytest.approx(lr * 0.5 * (1 + math.cos(math.pi * t / T)))
+        assert Recipe(steps=T, lr=lr, schedule="cosine").lr_at(t) == pytest.approx(
+            lr * 0.5 * (1 + math.cos(math.pi * t / T))
+        )
         assert Recipe(steps=T, lr=lr, schedule="linear").lr_at(t) == pytest.approx(lr * (1 - t / T))
     cos = Recipe(steps=T, lr=lr, schedule="cosine")
-    assert cos.lr_at(0) == pytest.approx(lr) and cos.lr_at(100) == pytest.approx(lr / 2) and cos.lr_at(T) == pytest.approx(0, abs=1e-15)
+    assert (
+        cos.lr_at(0) == pytest.approx(lr)
+        and cos.lr_at(100) == pytest.approx(lr / 2)
+        and cos.lr_at(T) == pytest.approx(0, abs=1e-15)
+    )
     assert Recipe(steps=T, lr=lr, schedule="linear").lr_at(50) == pytest.approx(0.075)
 
 

@@ -9,18 +9,26 @@ import pytest
 import torch
 
 from tms.core.experiments import Experiment, run_experiment
-from tms.figures import FIGURES
 from tms.core.io import Run
-from tms.plots import plot_figure
 from tms.core.sae import run_sae
 from tms.core.train import Recipe
+from tms.figures import FIGURES
+from tms.plots import plot_figure
 
 TINY = Recipe(steps=50, batch_size=128, eval_samples=1000, log_every=10)
 
 
 def _run(model: str, n: int, m: int, densities, replicas: int = 2, decay: float = 0.9, recipe=TINY) -> Run:
-    exp = Experiment(name=model, model=model, n_features=n, n_hidden=m, densities=tuple(densities),
-                     importance_decay=decay, replicas=replicas, recipe=recipe)
+    exp = Experiment(
+        name=model,
+        model=model,
+        n_features=n,
+        n_hidden=m,
+        densities=tuple(densities),
+        importance_decay=decay,
+        replicas=replicas,
+        recipe=recipe,
+    )
     return Run(*run_experiment(exp))
 
 
@@ -40,8 +48,18 @@ def runs() -> dict[str, Run]:
         abs_sweep = _run("abs_value", 8, 4, [1.0, 0.1], replicas=1)
         phase = {n: _phase_run(n) for n in (2, 3)}
         geometry = _geometry_runs()
-        sae = {"source": "uniform_superposition", "densities": [1.0, 0.1], "dictionary": 6, "kinds": ["relu_l1", "topk", "jumprelu"],
-               "l1": [0.1], "k": [1, 2], "l0": [0.03], "steps": 20, "batch_size": 64, "eval_samples": 500}
+        sae = {
+            "source": "uniform_superposition",
+            "densities": [1.0, 0.1],
+            "dictionary": 6,
+            "kinds": ["relu_l1", "topk", "jumprelu"],
+            "l1": [0.1],
+            "k": [1, 2],
+            "l0": [0.03],
+            "steps": 20,
+            "batch_size": 64,
+            "eval_samples": 500,
+        }
         geometry["sae_recovery"] = Run(*run_sae({"sae": sae, "seed": 0}, geometry["uniform_superposition"]))
     finally:
         torch.set_num_threads(threads)
@@ -64,34 +82,79 @@ def runs() -> dict[str, Run]:
 
 def _geometry_runs() -> dict[str, Run]:
     """Stand-ins for #geometry: a uniform sweep and correlated / anticorrelated feature sets."""
+
     def sets(kind: str, n: int, m: int, size: int, densities) -> Run:
-        exp = Experiment(name=kind, model="relu_output", n_features=n, n_hidden=m, densities=tuple(densities),
-                         feature_sets=kind, set_size=size, replicas=2, recipe=TINY)
+        exp = Experiment(
+            name=kind,
+            model="relu_output",
+            n_features=n,
+            n_hidden=m,
+            densities=tuple(densities),
+            feature_sets=kind,
+            set_size=size,
+            replicas=2,
+            recipe=TINY,
+        )
         return Run(*run_experiment(exp))
 
     return {
         "uniform_superposition": _run("relu_output", 12, 3, [1.0, 0.3, 0.1], replicas=1, decay=1.0),
-        "non_uniform": Run(*run_experiment(Experiment(
-            name="non_uniform", model="relu_output", n_features=5, n_hidden=2, densities=(0.05,),
-            relative_density=(0.2, 1.0, 5.0), replicas=2, recipe=TINY))),
+        "non_uniform": Run(
+            *run_experiment(
+                Experiment(
+                    name="non_uniform",
+                    model="relu_output",
+                    n_features=5,
+                    n_hidden=2,
+                    densities=(0.05,),
+                    relative_density=(0.2, 1.0, 5.0),
+                    replicas=2,
+                    recipe=TINY,
+                )
+            )
+        ),
         "correlated_pairs": sets("correlated", 4, 2, 2, [0.05]),
         "anticorrelated_pairs": sets("anticorrelated", 4, 2, 2, [0.2]),
         "correlated_collapse": sets("correlated", 6, 2, 2, [0.01, 0.3, 0.8]),
         "local_bases": sets("correlated", 8, 4, 4, [0.03]),
-        **{f"ample_{short}_wd{wd}": _run(model, 4, 8, [1.0, 0.1], replicas=2, recipe=dataclasses.replace(TINY, weight_decay=decay))
-           for short, model in (("abs", "abs_value"), ("hidden", "relu_hidden"))
-           for wd, decay in (("0", 0.0), ("001", 0.01), ("01", 0.1))},
+        **{
+            f"ample_{short}_wd{wd}": _run(
+                model, 4, 8, [1.0, 0.1], replicas=2, recipe=dataclasses.replace(TINY, weight_decay=decay)
+            )
+            for short, model in (("abs", "abs_value"), ("hidden", "relu_hidden"))
+            for wd, decay in (("0", 0.0), ("001", 0.01), ("01", 0.1))
+        },
         "product_neurons": _run("product", 2, 4, [1.0], decay=1.0),
-        "learning_geometry": Run(*run_experiment(Experiment(
-            name="learning_geometry", model="relu_output", n_features=6, n_hidden=3, densities=(0.05,),
-            feature_sets="correlated", set_size=3, replicas=2, recipe=dataclasses.replace(TINY, checkpoints=10)))),
+        "learning_geometry": Run(
+            *run_experiment(
+                Experiment(
+                    name="learning_geometry",
+                    model="relu_output",
+                    n_features=6,
+                    n_hidden=3,
+                    densities=(0.05,),
+                    feature_sets="correlated",
+                    set_size=3,
+                    replicas=2,
+                    recipe=dataclasses.replace(TINY, checkpoints=10),
+                )
+            )
+        ),
     }
 
 
 def _phase_run(n: int) -> Run:
     """A 3 x 3 phase-diagram grid (#phase-change) with 2 replicas per cell."""
-    exp = Experiment(name=f"phase_{n}", model="relu_output", n_features=n, n_hidden=n - 1, densities=(0.01, 0.1, 1.0),
-                     relative_importance=(0.1, 1.0, 10.0), replicas=2, recipe=TINY)
+    exp = Experiment(
+        name=f"phase_{n}",
+        model="relu_output",
+        n_features=n,
+        n_hidden=n - 1,
+        densities=(0.01, 0.1, 1.0),
+        relative_importance=(0.1, 1.0, 10.0),
+        replicas=2,
+        recipe=TINY,
+    )
     return Run(*run_experiment(exp))
 
 

@@ -11,8 +11,8 @@ import torch  # noqa: E402
 
 from tms.core.experiments import Experiment, run_experiment  # noqa: E402
 from tms.core.io import save_run  # noqa: E402
-from tms.variants import variant_config  # noqa: E402
 from tms.core.train import job_device  # noqa: E402
+from tms.variants import variant_config  # noqa: E402
 
 sm = snakemake  # noqa: F821
 torch.set_num_threads(sm.threads)

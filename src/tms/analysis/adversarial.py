@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import torch
 
-from tms.core.data import SparseFeatures
 from tms.analysis.metrics import gram
+from tms.core.data import SparseFeatures
 from tms.core.models import loss_scale
 
 BUDGET = 0.1  # ε / E‖x‖ (paper)
@@ -34,7 +34,9 @@ def attack_directions(W: torch.Tensor) -> torch.Tensor:
 CHUNK = 512  # samples per pass over the attacks: their [inst, chunk, n] buffer stays in cache
 
 
-def loss_increases(model, params: dict, x: torch.Tensor, importance: torch.Tensor, eps: torch.Tensor, reduction: str = "mean"):
+def loss_increases(
+    model, params: dict, x: torch.Tensor, importance: torch.Tensor, eps: torch.Tensor, reduction: str = "mean"
+):
     """``[inst, n]``: L(x + ε δ_i) − L(x) for each attacked feature i, against the clean target.
 
     ``model``: the ReLU-output (or linear) model; ``x``: ``[inst, batch, n]``; ``eps``: ``[inst]``
@@ -71,7 +73,15 @@ def baseline_increase(importance: torch.Tensor, eps: torch.Tensor, n: int, reduc
 
 
 @torch.no_grad()
-def vulnerability(model, params: dict, density: torch.Tensor, importance: torch.Tensor, samples: int = 10_000, seed: int = 0, reduction: str = "mean") -> dict:
+def vulnerability(
+    model,
+    params: dict,
+    density: torch.Tensor,
+    importance: torch.Tensor,
+    samples: int = 10_000,
+    seed: int = 0,
+    reduction: str = "mean",
+) -> dict:
     """The F19 measurement for every instance.
 
     Args:

@@ -22,9 +22,7 @@ def set_cosines(W: torch.Tensor, set_size: int) -> torch.Tensor:
     if set_size < 2 or n % set_size:
         raise ValueError(f"set_size must be >= 2 and divide n_features={n}; got {set_size}")
     c = cosine(W)
-    return torch.stack(
-        [c[s : s + set_size, s : s + set_size].min() for s in range(0, n, set_size)]
-    )
+    return torch.stack([c[s : s + set_size, s : s + set_size].min() for s in range(0, n, set_size)])
 
 
 def collapsed(W: torch.Tensor, set_size: int) -> torch.Tensor:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from tms.core.io import Run
 from tms.analysis.metrics import REPRESENTED_NORM, cosine, feature_dimensionality, feature_norms
+from tms.core.io import Run
 
 # (features k, dimensions d) -> name. Regular polytopes that are uniform tight frames, D_i = d/k.
 # (4, 2) and (6, 3) are absent on purpose: a square is two orthogonal digons and an octahedron

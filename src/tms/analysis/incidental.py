@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import torch
 
-from tms.core.io import Run
 from tms.analysis.neurons import alive, polysemantic
+from tms.core.io import Run
 
 
 def neuron_weights(run: Run) -> tuple[torch.Tensor, torch.Tensor | None, bool]:

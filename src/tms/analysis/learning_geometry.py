@@ -57,7 +57,9 @@ def key_checkpoints(share: torch.Tensor, labels: list[str]) -> list[int]:
     last = len(labels) - 1
     peak = int(share.argmax())
     formed = next(i for i in range(last + 1) if all(lab == labels[last] for lab in labels[i:]))
-    middle = torch.logspace(torch.log10(torch.tensor(peak + 1.0)), torch.log10(torch.tensor(max(formed, peak) + 1.0)), 4)
+    middle = torch.logspace(
+        torch.log10(torch.tensor(peak + 1.0)), torch.log10(torch.tensor(max(formed, peak) + 1.0)), 4
+    )
     return sorted({0, peak, *(int(round(float(v))) - 1 for v in middle[1:3]), formed, last})
 
 

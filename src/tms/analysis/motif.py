@@ -55,7 +55,9 @@ def _within(value: float, factor: float) -> bool:
 def find_motifs(W1: torch.Tensor, W2: torch.Tensor) -> list[Motif]:
     """Every occurrence of the motif in one abs-value model (``W1, W2 [n, m]``, any unit scale)."""
     if W1.dim() != 2 or W1.shape != W2.shape:
-        raise ValueError(f"find_motifs takes one model's W1, W2 of equal shape [n, m]; got {tuple(W1.shape)}, {tuple(W2.shape)}")
+        raise ValueError(
+            f"find_motifs takes one model's W1, W2 of equal shape [n, m]; got {tuple(W1.shape)}, {tuple(W2.shape)}"
+        )
     W1, W2 = rescale_units(W1.double(), W2.double())
     live = alive(W1, W2)
     found = []

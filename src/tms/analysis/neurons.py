@@ -5,15 +5,15 @@ Weights use the package layout: ``W`` (or the abs-value model's ``W1``, ``W2``) 
 with row i = feature i and column h = neuron h, so neuron h's input weights are ``W[..., :, h]``.
 Everything broadcasts over leading instance axes.
 
-A neuron *carries* feature i when feature i can drive it with a weight at least ``CARRIES`` (1/4)
-of the neuron's largest. With signed inputs (the abs-value model) either sign drives it, so |W_{i,h}|
-counts; with the non-negative inputs of the tied ReLU-hidden model only W_{i,h} > 0 does — a negative
-weight never activates the neuron, it only inhibits it (``signed_inputs=False``). Relative, because a ReLU unit's scale is arbitrary in the untied model (a factor moves
-freely between W₁ and W₂, which is why §8 rescales each unit to a largest |W₁| of 1); a quarter,
-because the paper's polysemantic neurons hold their extra features at ≳ 0.3 of the main one while
-weight-decay residue on a dedicated neuron stays below 0.1 (measured on trained models). A neuron
-whose largest input weight times its largest output weight is below ``DEAD`` does nothing and
-carries no feature.
+A neuron *carries* feature i when feature i can drive it with a weight at least ``CARRIES`` (1/4) of
+the neuron's largest. With signed inputs (the abs-value model) either sign drives it, so |W_{i,h}|
+counts; with the non-negative inputs of the tied ReLU-hidden model only W_{i,h} > 0 does — a
+negative weight never activates the neuron, it only inhibits it (``signed_inputs=False``). Relative,
+because a ReLU unit's scale is arbitrary in the untied model (a factor moves freely between W₁ and
+W₂, which is why §8 rescales each unit to a largest |W₁| of 1); a quarter, because the paper's
+polysemantic neurons hold their extra features at ≳ 0.3 of the main one while weight-decay residue
+on a dedicated neuron stays below 0.1 (measured on trained models). A neuron whose largest input
+weight times its largest output weight is below ``DEAD`` does nothing and carries no feature.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ def alive(W: torch.Tensor, W2: torch.Tensor | None = None, dead: float = DEAD) -
     return W.abs().amax(-2) * W2.abs().amax(-2) >= dead
 
 
-def carried(W: torch.Tensor, W2: torch.Tensor | None = None, threshold: float = CARRIES,
-            signed_inputs: bool = True) -> torch.Tensor:
+def carried(
+    W: torch.Tensor, W2: torch.Tensor | None = None, threshold: float = CARRIES, signed_inputs: bool = True
+) -> torch.Tensor:
     """Boolean ``[..., n, m]``: neuron h carries feature i (drive ≥ threshold · the neuron's largest
     drive, neuron alive); drive = |W_ih| for signed inputs, max(W_ih, 0) for non-negative ones."""
     drive = W.abs() if signed_inputs else W.clamp(min=0)
@@ -54,8 +55,9 @@ def carried(W: torch.Tensor, W2: torch.Tensor | None = None, threshold: float = 
     return (drive >= threshold * top) & (top > 0) & alive(W, W2)[..., None, :]
 
 
-def polysemanticity(W: torch.Tensor, W2: torch.Tensor | None = None, threshold: float = CARRIES,
-                    signed_inputs: bool = True) -> torch.Tensor:
+def polysemanticity(
+    W: torch.Tensor, W2: torch.Tensor | None = None, threshold: float = CARRIES, signed_inputs: bool = True
+) -> torch.Tensor:
     """Number of features each neuron carries, ``[..., m]`` (0 for a dead neuron)."""
     return carried(W, W2, threshold, signed_inputs).sum(-2)
 
@@ -93,8 +95,9 @@ def neuron_alignment(W: torch.Tensor, threshold: float = REPRESENTED_NORM) -> to
     return (share * rep).sum(-1) / rep.sum(-1)
 
 
-def computes_abs(W1: torch.Tensor, W2: torch.Tensor, b: torch.Tensor, tol: float = 0.5,
-                 signs: tuple[float, ...] = (1.0, -1.0)) -> torch.Tensor:
+def computes_abs(
+    W1: torch.Tensor, W2: torch.Tensor, b: torch.Tensor, tol: float = 0.5, signs: tuple[float, ...] = (1.0, -1.0)
+) -> torch.Tensor:
     """Boolean ``[..., n]``: the abs-value model outputs y_i within ``tol`` of 1 = |±1| for every
     one-hot input x = s·e_i, s in ``signs`` (both: it represents feature i functionally; basis free,
     and independent of the arbitrary split of scale between W₁ and W₂)."""

@@ -29,8 +29,8 @@ import numpy as np
 import torch
 
 from tms.analysis import theory
-from tms.core.io import Run
 from tms.analysis.metrics import REPRESENTED_NORM, feature_norms, superposition
+from tms.core.io import Run
 
 SUPERPOSED = REPRESENTED_NORM**2  # extra feature in superposition when Σ_j (Ŵ_extra·W_j)² ≥ 0.25
 STATES = (theory.NOT_REPRESENTED, theory.DEDICATED, theory.SUPERPOSITION)
@@ -127,7 +127,9 @@ def phase_grid(run: Run) -> PhaseGrid:
     """Classify every model of a phase-diagram run and aggregate each cell's replicas."""
     spec = run.spec
     if spec.get("relative_importance") is None:
-        raise ValueError(f"run {spec.get('name')!r} is not a phase-diagram run: its experiment has no relative_importance")
+        raise ValueError(
+            f"run {spec.get('name')!r} is not a phase-diagram run: its experiment has no relative_importance"
+        )
     s, r, k = np.array(spec["densities"]), np.array(spec["relative_importance"]), spec["replicas"]
     n = spec["n_features"]
     theory.candidates(n)  # validates n

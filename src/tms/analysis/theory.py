@@ -100,9 +100,7 @@ class Candidate:
         s = np.asarray(s, dtype=float)
         total = sum(dropped_loss(imp[..., i], s) for i in self.dropped)
         total = total + sum(antipodal_loss(imp[..., a], imp[..., b], s) for a, b in self.antipodal)
-        return _reduce(
-            np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction
-        )
+        return _reduce(np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction)
 
     def loss_ds(self, r, s, reduction: str = "sum"):
         """d(loss)/ds: w(1/3 − s/2) per dropped feature, (w_a + w_b) s/3 per antipodal pair."""
@@ -110,9 +108,7 @@ class Candidate:
         s = np.asarray(s, dtype=float)
         total = sum(imp[..., i] * (1 / 3 - s / 2) for i in self.dropped)
         total = total + sum((imp[..., a] + imp[..., b]) * s / 3 for a, b in self.antipodal)
-        return _reduce(
-            np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction
-        )
+        return _reduce(np.broadcast_to(total, np.broadcast_shapes(imp.shape[:-1], s.shape)), self.n, reduction)
 
 
 def _reduce(total, n: int, reduction: str):
@@ -227,9 +223,7 @@ def phase_map(n: int, r, s) -> PhaseMap:
     losses = candidate_losses(n, rr, ss)
     order = np.sort(losses, axis=0)
     best_loss, runner_up = order[0], order[1]
-    return PhaseMap(
-        np.argmin(losses, axis=0), (runner_up - best_loss) / best_loss, 1 - best_loss / runner_up, losses
-    )
+    return PhaseMap(np.argmin(losses, axis=0), (runner_up - best_loss) / best_loss, 1 - best_loss / runner_up, losses)
 
 
 def boundary_2_1(r):

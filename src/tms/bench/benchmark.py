@@ -16,9 +16,9 @@ import time
 
 import torch
 
+from tms.bench.reference import ReferenceAbsModel, ReferenceModel, reference_step
 from tms.core.data import SparseFeatures
 from tms.core.models import make_model
-from tms.bench.reference import ReferenceAbsModel, ReferenceModel, reference_step
 from tms.core.train import Recipe, make_optimizer, make_step
 
 DEFAULT_CONFIGS = ("200x20x20", "10x5x1000", "5x2x10", "100x20x20", "abs:100x40x7")
@@ -86,8 +86,9 @@ def peak_memory_mib(kind: str, n: int, m: int, inst: int, batch: int = 1024, mod
     return round(float(done.stdout.split()[-1]), 1)
 
 
-def bench_config(n: int, m: int, inst: int, model: str = "relu_output", repeats: int = 5, steps: int = 20,
-                 batch: int = 1024) -> dict:
+def bench_config(
+    n: int, m: int, inst: int, model: str = "relu_output", repeats: int = 5, steps: int = 20, batch: int = 1024
+) -> dict:
     """Median ms/step of both implementations (after a warm-up), their ratio, and the peak
     memory each adds (measured in fresh processes)."""
     steppers = {name: make(n, m, inst, batch, model) for name, make in STEPPERS.items()}

@@ -27,7 +27,6 @@ class ReferenceModel(torch.nn.Module):
         out = torch.einsum("bih,ifh->bif", h, self.W) + self.b
         return torch.relu(out) if self.relu else out
 
-
     def target(self, x: torch.Tensor) -> torch.Tensor:
         return x
 

@@ -16,8 +16,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-from tms.figures import FIGURES, experiments_for
 from tms.core.io import write_json
+from tms.figures import FIGURES, experiments_for
 
 STATUSES = ("held", "not held", "not measured")
 
@@ -142,7 +142,11 @@ def to_markdown(results: list[dict]) -> str:
             "under the named recipe) or not replicated (under no variant tried), see docs/robustness.md.",
         ]
     head = "| claim | figure | paper says | expected | measured (seed 0) | tolerance | status |"
-    lines += ["", head + (" seeds | verdict |" if study else ""), "|---|---|---|---|---|---|---|" + ("---|---|" if study else "")]
+    lines += [
+        "",
+        head + (" seeds | verdict |" if study else ""),
+        "|---|---|---|---|---|---|---|" + ("---|---|" if study else ""),
+    ]
     for r in results:
         cells = [
             r["id"] + ("*" if r["required"] else ""),
@@ -155,7 +159,10 @@ def to_markdown(results: list[dict]) -> str:
         ]
         if study:
             seeds = r.get("seeds")
-            cells += [f"{seeds['held']}/{seeds['of']}" if seeds else "–", f"{r['verdict']}: {r['verdict_text']}".rstrip(": ")]
+            cells += [
+                f"{seeds['held']}/{seeds['of']}" if seeds else "–",
+                f"{r['verdict']}: {r['verdict_text']}".rstrip(": "),
+            ]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

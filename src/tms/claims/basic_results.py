@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 
+from tms.analysis.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
 from tms.claims import Measured, claim
 from tms.claims.intro import ORTHO
-from tms.analysis.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
 
 ANCHOR = "#demonstrating-basic-results"
 FROB_REL = 0.05  # "‖W‖_F² ≈ m": within 5%, the size of the norm shifts weight decay causes
@@ -55,8 +55,17 @@ def linear_solution(run) -> Measured:
         loss_err = abs(loss - expected) / expected
         ok &= top and cos < ORTHO and abs(frob - m) / m < FROB_REL and bias_err < BIAS_REL and loss_err < LOSS_REL
         rows.append(
-            {"density": d, "top-m only": top, "max |cos|": round(cos, 3), "‖W‖_F²": round(frob, 3),
-             "mean bias rel. error": round(bias_err, 4), "worst bias rel. error": round(worst_bias, 4), "loss": loss, "closed form": expected, "loss rel. error": round(loss_err, 4)}
+            {
+                "density": d,
+                "top-m only": top,
+                "max |cos|": round(cos, 3),
+                "‖W‖_F²": round(frob, 3),
+                "mean bias rel. error": round(bias_err, 4),
+                "worst bias rel. error": round(worst_bias, 4),
+                "loss": loss,
+                "closed form": expected,
+                "loss rel. error": round(loss_err, 4),
+            }
         )
     return Measured(rows, ok)
 
@@ -78,7 +87,9 @@ def monotone_counts(run) -> Measured:
     counts = counts_by_density(run)
     values = list(counts.values())
     frob = [round(float(frobenius_sq(W)), 2) for _, W, _, _ in by_density(run)]
-    return Measured({"density": list(counts), "count": values, "‖W‖_F²": frob}, all(a <= b for a, b in zip(values, values[1:])))
+    return Measured(
+        {"density": list(counts), "count": values, "‖W‖_F²": frob}, all(a <= b for a, b in zip(values, values[1:]))
+    )
 
 
 def dedicated_first(run) -> Measured:
@@ -111,56 +122,99 @@ def diffuse_interference(run, max_density: float = 0.01) -> Measured:
     return Measured(rows, ok and bool(rows))
 
 
-@claim("C4.1", "basic_results", ANCHOR,
-       "Linear model: ‖W‖_F² ≈ m; exactly the top-m features, orthogonal; dropped biases ≈ (1−S)/2; loss = Σ_{i≥m} I_i (s/3 − s²/4).",
-       "‖W‖_F² = 5, loss 0.002323 at s = 1 (mean over features)",
-       f"‖W‖_F² within {FROB_REL:.0%}; |cos| < {ORTHO}; mean dropped bias within {BIAS_REL:.0%}; loss within {LOSS_REL:.0%}")
+@claim(
+    "C4.1",
+    "basic_results",
+    ANCHOR,
+    "Linear model: ‖W‖_F² ≈ m; exactly the top-m features, orthogonal; dropped biases ≈ (1−S)/2; loss = Σ_{i≥m} I_i "
+    "(s/3 − s²/4).",
+    "‖W‖_F² = 5, loss 0.002323 at s = 1 (mean over features)",
+    f"‖W‖_F² within {FROB_REL:.0%}; |cos| < {ORTHO}; mean dropped bias within {BIAS_REL:.0%}; loss within "
+    f"{LOSS_REL:.0%}",
+)
 def c4_1(runs):
     return linear_solution(runs["basic_linear"])
 
 
-@claim("C4.2", "basic_results", ANCHOR, "ReLU output model at density 1 equals the linear solution.",
-       "same represented features, same WᵀW", f"every WᵀW entry within {GRAM_ABS}")
+@claim(
+    "C4.2",
+    "basic_results",
+    ANCHOR,
+    "ReLU output model at density 1 equals the linear solution.",
+    "same represented features, same WᵀW",
+    f"every WᵀW entry within {GRAM_ABS}",
+)
 def c4_2(runs):
     return relu_matches_linear(runs["basic_relu"], runs["basic_linear"])
 
 
-@claim("C4.3", "basic_results", ANCHOR, "Represented features increase monotonically as density falls.",
-       "non-decreasing count (‖W_i‖ > 0.5) from density 1 to 0.001", "exact (counts are integers)")
+@claim(
+    "C4.3",
+    "basic_results",
+    ANCHOR,
+    "Represented features increase monotonically as density falls.",
+    "non-decreasing count (‖W_i‖ > 0.5) from density 1 to 0.001",
+    "exact (counts are integers)",
+)
 def c4_3(runs):
     return monotone_counts(runs["basic_relu"])
 
 
-@claim("C4.3.counts", "basic_results", ANCHOR, "Counts read off the paper's figure: ~5, 7, 9, 11–12, 15, 18, 20.",
-       "5, 7, 9, 11.5, 15, 18, 20 at densities 1 … 0.001", f"±{COUNT_TOL} features at every density", required=False)
+@claim(
+    "C4.3.counts",
+    "basic_results",
+    ANCHOR,
+    "Counts read off the paper's figure: ~5, 7, 9, 11–12, 15, 18, 20.",
+    "5, 7, 9, 11.5, 15, 18, 20 at densities 1 … 0.001",
+    f"±{COUNT_TOL} features at every density",
+    required=False,
+)
 def c4_3_counts(runs):
     counts = counts_by_density(runs["basic_relu"])
     diffs = {d: c - PAPER_COUNTS[d] for d, c in counts.items() if d in PAPER_COUNTS}
-    return Measured({"count": list(counts.values()), "minus paper": list(diffs.values())}, bool(diffs) and all(abs(v) <= COUNT_TOL for v in diffs.values()))
+    return Measured(
+        {"count": list(counts.values()), "minus paper": list(diffs.values())},
+        bool(diffs) and all(abs(v) <= COUNT_TOL for v in diffs.values()),
+    )
 
 
 # C4.4 and C5.1 (which includes it) are reported but not required: the strict "dedicated features
 # are a prefix of the importance order" test depends on the seed (held with one data stream, not
 # with another, where one important feature joins an antipodal pair while the next stays dedicated).
-@claim("C4.4", "basic_results", ANCHOR,
-       "Superposition starts with the least important features; the most important keep dedicated dimensions longest.",
-       "dedicated features (superposition < 0.1) are always the most important ones, and fewer as density falls",
-       "exact (set comparison)", required=False)
+@claim(
+    "C4.4",
+    "basic_results",
+    ANCHOR,
+    "Superposition starts with the least important features; the most important keep dedicated dimensions longest.",
+    "dedicated features (superposition < 0.1) are always the most important ones, and fewer as density falls",
+    "exact (set comparison)",
+    required=False,
+)
 def c4_4(runs):
     return dedicated_first(runs["basic_relu"])
 
 
-@claim("C4.6", "basic_results", ANCHOR, "At density ≤ 0.01: diffuse positive interference and negative biases.",
-       "many small positive W_i·W_j; mean bias of represented features < 0",
-       f"≥ {DIFFUSE:.0%} of represented pairs at 0.05 < W_i·W_j < 0.5 (none at density 1); mean bias < 0")
+@claim(
+    "C4.6",
+    "basic_results",
+    ANCHOR,
+    "At density ≤ 0.01: diffuse positive interference and negative biases.",
+    "many small positive W_i·W_j; mean bias of represented features < 0",
+    f"≥ {DIFFUSE:.0%} of represented pairs at 0.05 < W_i·W_j < 0.5 (none at density 1); mean bias < 0",
+)
 def c4_6(runs):
     return diffuse_interference(runs["basic_relu"])
 
 
-@claim("C5.1", "basic_results_large", ANCHOR,
-       "n=80, m=20 is essentially a rescaled version of n=20, m=5.",
-       "the F4 checks hold at n=80, m=20: linear solution, dense ReLU = linear, monotone counts, dedicated first",
-       "as C4.1, C4.2, C4.3, C4.4", required=False)
+@claim(
+    "C5.1",
+    "basic_results_large",
+    ANCHOR,
+    "n=80, m=20 is essentially a rescaled version of n=20, m=5.",
+    "the F4 checks hold at n=80, m=20: linear solution, dense ReLU = linear, monotone counts, dedicated first",
+    "as C4.1, C4.2, C4.3, C4.4",
+    required=False,
+)
 def c5_1(runs):
     relu, linear = runs["basic_large_relu"], runs["basic_large_linear"]
     parts = {

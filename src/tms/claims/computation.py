@@ -8,9 +8,9 @@ import statistics
 
 import torch
 
-from tms.claims import Measured, claim
 from tms.analysis.motif import find_motifs
 from tms.analysis.neurons import alive, computes_abs, monosemantic, polysemantic, polysemanticity, top_feature
+from tms.claims import Measured, claim
 
 ANCHOR = "#computation"
 SMALL, SWEEP = "abs_small", "abs_sparsity"
@@ -60,7 +60,9 @@ def neuron_counts(W1, W2) -> dict:
         "alive": int(live.sum()),
         "mono": int(monosemantic(W1, W2).sum()),
         "poly": int(polysemantic(W1, W2).sum()),
-        "features per alive neuron": round(float(polysemanticity(W1, W2)[live].float().mean()), 2) if live.any() else 0.0,
+        "features per alive neuron": round(float(polysemanticity(W1, W2)[live].float().mean()), 2)
+        if live.any()
+        else 0.0,
     }
 
 
@@ -68,9 +70,12 @@ def neuron_counts(W1, W2) -> dict:
     "C25.1",
     "abs_sparsity",
     ANCHOR,
-    "Dense and 0.3: all neurons monosemantic; polysemantic neurons appear as density falls; by 0.001 all are highly polysemantic.",
-    "no polysemantic neuron at densities ≥ 0.3; at the sparsest density nearly all alive neurons polysemantic with several features",
-    f"0 polysemantic at ≥ 0.3; sparsest: ≥ {HIGHLY:.0%} of alive neurons polysemantic and ≥ {MANY:g} features per alive neuron",
+    "Dense and 0.3: all neurons monosemantic; polysemantic neurons appear as density falls; by 0.001 all are highly "
+    "polysemantic.",
+    "no polysemantic neuron at densities ≥ 0.3; at the sparsest density nearly all alive neurons polysemantic with "
+    "several features",
+    f"0 polysemantic at ≥ 0.3; sparsest: ≥ {HIGHLY:.0%} of alive neurons polysemantic and ≥ {MANY:g} features per "
+    "alive neuron",
     required=False,
 )
 def mono_to_poly(runs):

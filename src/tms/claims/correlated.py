@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 
-from tms.claims import Measured, claim
 from tms.analysis.collapse import collapsed, set_cosines, within_and_across
 from tms.analysis.metrics import feature_norms
+from tms.claims import Measured, claim
 
 ORTHOGONAL = 0.1  # |cos| ≤ 0.1: within ~6° of a right angle
 ANTIPODAL = -0.95  # cos ≤ −0.95: within ~18° of opposite
@@ -133,7 +133,11 @@ def collapsed_pair_is_principal_component(runs):
     worst = max(abs(v - HALF_NORM) for v in norms)
     note = f"all-collapsed (PCA-like) regime norms {min(pca):.2f}–{max(pca):.2f}" if pca else ""
     return Measured(
-        {"collapsed members": len(norms), "norms": f"{min(norms):.3f}–{max(norms):.3f}", "max |norm − 1/√2|": round(worst, 3)},
+        {
+            "collapsed members": len(norms),
+            "norms": f"{min(norms):.3f}–{max(norms):.3f}",
+            "max |norm − 1/√2|": round(worst, 3),
+        },
         worst <= NORM_TOL,
         note,
     )
@@ -174,4 +178,3 @@ def collapse_regimes(runs):
     ]
     note = "; ".join(off + ([] if monotone else ["counts not monotone in density"]))
     return Measured(value, monotone and ok_bounds, note)
-

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from tms.claims import Measured, claim
-from tms.analysis.metrics import dimensions_per_feature, feature_dimensionality, represented
 from tms.analysis.geometry import uniform_sweep
+from tms.analysis.metrics import dimensions_per_feature, feature_dimensionality, represented
+from tms.claims import Measured, claim
 
 RUN = "uniform_superposition"
 DENSE_TOL = 0.05  # D* within 0.05 of 1 at density 1
@@ -63,7 +63,7 @@ def sticky_half(runs):
     value = {"longest plateau": best}
     if span:
         value["1/(1−S) range"] = f"{x[span[0]]:.3g}–{x[span[1]]:.3g}"
-        value["D*"] = f"{dstar[span[0]:span[1] + 1].min():.3f}–{dstar[span[0]:span[1] + 1].max():.3f}"
+        value["D*"] = f"{dstar[span[0] : span[1] + 1].min():.3f}–{dstar[span[0] : span[1] + 1].max():.3f}"
     return Measured(value, best >= STICKY_POINTS)
 
 
@@ -120,7 +120,12 @@ def dimensionality_lines(runs):
     lines = sum(v >= ENRICH for v in enrich.values())
     near = float(np.mean(np.min(np.abs(D[:, None] - np.array([1.0, *LINES])[None]), 1) <= NEAR)) if len(D) else 0.0
     return Measured(
-        {"enrichment": enrich, "lines": lines, "represented D_i": len(D), f"share within {NEAR} of a line": round(near, 3)},
+        {
+            "enrichment": enrich,
+            "lines": lines,
+            "represented D_i": len(D),
+            f"share within {NEAR} of a line": round(near, 3),
+        },
         lines >= LINES_NEEDED,
     )
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tms.claims import Measured, claim
 from tms.analysis.incidental import polysemantic_share
+from tms.claims import Measured, claim
 
 MODELS = {"abs": "abs-value", "hidden": "ReLU hidden"}
 DECAYS = ("001", "01")
@@ -39,8 +39,9 @@ def _shares(runs, short):
 def ample_neurons_are_polysemantic(runs):
     shares = {MODELS[s]: _shares(runs, s) for s in MODELS}
     peak = {m: max(v for by_d in rows.values() for v in by_d.values()) for m, rows in shares.items()}
-    return Measured({"largest share": peak, "share by weight decay and density": shares},
-                    all(p >= COMMON for p in peak.values()))
+    return Measured(
+        {"largest share": peak, "share by weight decay and density": shares}, all(p >= COMMON for p in peak.values())
+    )
 
 
 @claim(

@@ -7,8 +7,8 @@ import math
 
 import torch
 
-from tms.claims import Measured, claim
 from tms.analysis.metrics import cosine, feature_dimensionality, feature_norms
+from tms.claims import Measured, claim
 
 UNIT = 0.1  # "≈1" / "≈0" for a norm: within 0.1 (weight decay and finite training move norms by a few %)
 ORTHO = 0.1  # "orthogonal": |cos| < 0.1, i.e. within ~6° of 90°
@@ -60,7 +60,12 @@ def antipodal_pairs(runs):
     norm4 = float(feature_norms(W)[4])
     held = within < ANTIPODAL and across < ORTHO and norm4 < UNIT
     return Measured(
-        {"pairs": [list(p) for p in pairs], "max within-pair cos": round(within, 3), "max across |cos|": round(across, 3), "‖W_4‖": round(norm4, 3)},
+        {
+            "pairs": [list(p) for p in pairs],
+            "max within-pair cos": round(within, 3),
+            "max across |cos|": round(across, 3),
+            "‖W_4‖": round(norm4, 3),
+        },
         held,
     )
 
@@ -83,5 +88,11 @@ def pentagon(runs):
     gaps = [b - a for a, b in itertools.pairwise(angles)] + [360 - angles[-1] + angles[0]]
     D = feature_dimensionality(W)
     norms = feature_norms(W)
-    held = max(abs(g - 72) for g in gaps) < ANGLE_TOL and float((D - 0.4).abs().max()) < DIM_TOL and bool((norms > 0.5).all())
-    return Measured({"adjacent angles": [round(g, 1) for g in gaps], "D_i": r3(D), "min norm": round(float(norms.min()), 3)}, held)
+    held = (
+        max(abs(g - 72) for g in gaps) < ANGLE_TOL
+        and float((D - 0.4).abs().max()) < DIM_TOL
+        and bool((norms > 0.5).all())
+    )
+    return Measured(
+        {"adjacent angles": [round(g, 1) for g in gaps], "D_i": r3(D), "min norm": round(float(norms.min()), 3)}, held
+    )

@@ -8,9 +8,9 @@ import statistics
 
 import torch
 
-from tms.claims import Measured, claim
-from tms.analysis.dynamics import WINDOW_DECADES, windows, jumps, loss_drop, trajectories
+from tms.analysis.dynamics import WINDOW_DECADES, jumps, loss_drop, trajectories, windows
 from tms.analysis.metrics import represented
+from tms.claims import Measured, claim
 
 RUN = "learning_dynamics"
 SUDDEN = 0.5  # a jump: at least half of a feature's total change of D_i inside one window

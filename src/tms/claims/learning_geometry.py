@@ -3,8 +3,8 @@ from every replica's log-spaced weight checkpoints (``tms.analysis.learning_geom
 
 from __future__ import annotations
 
-from tms.claims import Measured, claim
 from tms.analysis.learning_geometry import crosses_sets, octahedron_pairs, pca_share, stages
+from tms.claims import Measured, claim
 
 RUN = "learning_geometry"
 UNSTRUCTURED, PCA = 1 / 3, 2 / 3  # pca_share of a random W (and of the octahedron), of the PCA solution
@@ -61,7 +61,8 @@ def pca_first(runs):
     "learning_geometry",
     "#learning-geometric",
     "The end state is typically an octahedron whose antipodal pairs join features of different sets.",
-    "final W: three orthogonal antipodal pairs (tms.analysis.geometry: '3 digons'), each pair one feature from each set",
+    "final W: three orthogonal antipodal pairs (tms.analysis.geometry: '3 digons'), each pair one feature from each "
+    "set",
     f"≥ {TYPICAL:.0%} of replicas and the lowest-loss one",
     required=False,
 )

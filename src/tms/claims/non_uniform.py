@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from tms.claims import Measured, claim
 from tms.analysis.metrics import feature_norms
 from tms.analysis.non_uniform import PAPER_RATIO, fit_table, snap_ratio
+from tms.claims import Measured, claim
 
 RUN = "non_uniform"
 SMOOTH = 0.15  # the varied feature's norm changes by ≤ 0.15 between neighbouring r on the pentagon branch
@@ -48,7 +48,11 @@ def pentagon_deforms_smoothly(runs):
     step = max((abs(a - b) for a, b in zip(norms, norms[1:])), default=0.0)
     span = rs[hi] / rs[lo]
     return Measured(
-        {"pentagon r range": f"{rs[lo]:.3g}–{rs[hi]:.3g}", "varied norm": f"{min(norms):.2f}–{max(norms):.2f}", "largest step": round(step, 3)},
+        {
+            "pentagon r range": f"{rs[lo]:.3g}–{rs[hi]:.3g}",
+            "varied norm": f"{min(norms):.2f}–{max(norms):.2f}",
+            "largest step": round(step, 3),
+        },
         span >= PENTAGON_SPAN and step <= SMOOTH,
     )
 
@@ -68,7 +72,9 @@ def snaps_to_digons(runs):
     rs = r[best]
     snap = snap_ratio(rs, [labels[k] for k in best])
     if snap is None:
-        return Measured({"best geometry per r": {f"{rs[i]:.3g}": labels[k] for i, k in enumerate(best)}}, False, "no switch")
+        return Measured(
+            {"best geometry per r": {f"{rs[i]:.3g}": labels[k] for i, k in enumerate(best)}}, False, "no switch"
+        )
     below = [k for i, k in enumerate(best) if rs[i] < snap]
     dropped = all(labels[k] == "2 digons" and float(feature_norms(run.W[k])[-1]) <= 0.5 for k in below)
     return Measured(
@@ -98,8 +104,11 @@ def snap_at_loss_crossing(runs):
             crossing = float(np.sqrt(a * b))
             break
     snap = snap_ratio(r[best], [labels[k] for k in best])
-    value = {"crossing at r": round(crossing, 3) if crossing else None, "snap at r": round(snap, 3) if snap else None,
-             "r with both geometries": len(both)}
+    value = {
+        "crossing at r": round(crossing, 3) if crossing else None,
+        "snap at r": round(snap, 3) if snap else None,
+        "r with both geometries": len(both),
+    }
     if crossing is None or snap is None:
         return Measured(value, False, "no crossing or no switch measured")
     # same interval: no grid value of r lies strictly between them

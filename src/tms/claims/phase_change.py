@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from tms.analysis import theory
-from tms.claims import Measured, claim
 from tms.analysis.phase_diagram import PhaseGrid, agreement, empirical_boundaries, nearest_column, phase_grid
+from tms.claims import Measured, claim
 
 ANCHOR = "#phase-change"
 MARGIN = 0.2  # confident cells: best closed-form loss ≥ 20% below the runner-up (issue #4)
@@ -61,7 +61,12 @@ def boundary_ratios(grid: PhaseGrid, lower: np.ndarray, columns: np.ndarray) -> 
 def _ratio_summary(ratios: np.ndarray) -> dict:
     if not len(ratios):
         return {"columns": 0}
-    return {"columns": len(ratios), "median": _r3(np.median(ratios)), "min": _r3(ratios.min()), "max": _r3(ratios.max())}
+    return {
+        "columns": len(ratios),
+        "median": _r3(np.median(ratios)),
+        "min": _r3(ratios.min()),
+        "max": _r3(ratios.max()),
+    }
 
 
 def boundary_tolerance(grid: PhaseGrid) -> float:
@@ -126,8 +131,10 @@ def dense_claim(grid: PhaseGrid) -> Measured:
     frac, cells = agreement(got, expected, confident)
     value = {
         "density": _r3(grid.s[row]),
-        "r < 1 not represented": f"{int(((got == expected) & confident & (grid.r < 1)).sum())}/{int((confident & (grid.r < 1)).sum())}",
-        "r > 1 dedicated": f"{int(((got == expected) & confident & (grid.r > 1)).sum())}/{int((confident & (grid.r > 1)).sum())}",
+        "r < 1 not represented": f"{int(((got == expected) & confident & (grid.r < 1)).sum())}"
+        f"/{int((confident & (grid.r < 1)).sum())}",
+        "r > 1 dedicated": f"{int(((got == expected) & confident & (grid.r > 1)).sum())}"
+        f"/{int((confident & (grid.r > 1)).sum())}",
         "agreement": _r3(frac),
     }
     return Measured(value, cells > 0 and frac >= AGREE)
@@ -150,7 +157,9 @@ def crossing_claim(grid: PhaseGrid) -> Measured:
         confident = grid.theory().margin[:, j] >= MARGIN
         below, above = confident & (grid.s < s_star), confident & (grid.s > s_star)
         # on each side: the trained loss beats the candidate that wins on the other side
-        under_other = np.where(grid.s < s_star, grid.loss[:, j] < losses[above_best], grid.loss[:, j] < losses[below_best])
+        under_other = np.where(
+            grid.s < s_star, grid.loss[:, j] < losses[above_best], grid.loss[:, j] < losses[below_best]
+        )
         frac, cells = agreement(under_other, np.ones_like(under_other), below | above)
         jump = float(kink.left - kink.right)
         value[f"r={r:.3g}"] = {
@@ -198,50 +207,84 @@ def high_r_claim(grid: PhaseGrid) -> Measured:
     return Measured(value, bool(ok))
 
 
-@claim("C7.1", "phase_diagram", ANCHOR,
-       "n=2, m=1: superposition iff s < 4r/(2+5r) (r ≤ 1) or s < 4/(5+2r) (r ≥ 1); triple point (1, 4/7).",
-       "closed-form map exactly on the formulas; trained models' superposition ends near s*(r)",
-       f"closed form exact (one step of a 401-point grid); every column's empirical boundary within ×{BOUNDARY_FACTOR} "
-       "(the bias-optimal antipodal pair moves the true boundary up by up to ×1.5, tms.analysis.theory) times half a grid step "
-       "(the resolution of a threshold fit)", required=False)
+@claim(
+    "C7.1",
+    "phase_diagram",
+    ANCHOR,
+    "n=2, m=1: superposition iff s < 4r/(2+5r) (r ≤ 1) or s < 4/(5+2r) (r ≥ 1); triple point (1, 4/7).",
+    "closed-form map exactly on the formulas; trained models' superposition ends near s*(r)",
+    f"closed form exact (one step of a 401-point grid); every column's empirical boundary within ×{BOUNDARY_FACTOR} "
+    "(the bias-optimal antipodal pair moves the true boundary up by up to ×1.5, tms.analysis.theory) times half a "
+    "grid step "
+    "(the resolution of a threshold fit)",
+    required=False,
+)
 def c7_1(runs):
     return boundary_claim(phase_grid(runs["phase_2_1"]))
 
 
-@claim("C7.2", "phase_diagram", ANCHOR, "Dense: r < 1 → extra feature dropped; r > 1 → extra feature takes the dimension.",
-       "densest row: not represented for r < 1, dedicated for r > 1",
-       f"≥ {AGREE:.0%} of the row's confident cells (margin ≥ {MARGIN})", required=False)
+@claim(
+    "C7.2",
+    "phase_diagram",
+    ANCHOR,
+    "Dense: r < 1 → extra feature dropped; r > 1 → extra feature takes the dimension.",
+    "densest row: not represented for r < 1, dedicated for r > 1",
+    f"≥ {AGREE:.0%} of the row's confident cells (margin ≥ {MARGIN})",
+    required=False,
+)
 def c7_2(runs):
     return dense_claim(phase_grid(runs["phase_2_1"]))
 
 
-@claim("C7.3", "phase_diagram", ANCHOR, "First order: the optimal loss's derivative jumps at the boundary (loss curves cross).",
-       "slope jump r/3 (r ≤ 1), 1/3 (r ≥ 1); trained losses follow one candidate below s*, another above",
-       f"closed-form jump > 0; on ≥ {AGREE:.0%} of confident cells of the r ≈ 0.5 and r ≈ 2 columns the trained loss "
-       "is below the other side's candidate", required=False)
+@claim(
+    "C7.3",
+    "phase_diagram",
+    ANCHOR,
+    "First order: the optimal loss's derivative jumps at the boundary (loss curves cross).",
+    "slope jump r/3 (r ≤ 1), 1/3 (r ≥ 1); trained losses follow one candidate below s*, another above",
+    f"closed-form jump > 0; on ≥ {AGREE:.0%} of confident cells of the r ≈ 0.5 and r ≈ 2 columns the trained loss "
+    "is below the other side's candidate",
+    required=False,
+)
 def c7_3(runs):
     return crossing_claim(phase_grid(runs["phase_2_1"]))
 
 
-@claim("C7.4", "phase_diagram", ANCHOR, "The empirical diagram matches the theory away from the boundary; blur near the triple point.",
-       "extra-feature state of trained models = closed-form state on confident cells; near-boundary agreement reported",
-       f"≥ {AGREE:.0%} of cells with margin ≥ {MARGIN}", required=False)
+@claim(
+    "C7.4",
+    "phase_diagram",
+    ANCHOR,
+    "The empirical diagram matches the theory away from the boundary; blur near the triple point.",
+    "extra-feature state of trained models = closed-form state on confident cells; near-boundary agreement reported",
+    f"≥ {AGREE:.0%} of cells with margin ≥ {MARGIN}",
+    required=False,
+)
 def c7_4(runs):
     return agreement_claim(phase_grid(runs["phase_2_1"]))
 
 
-@claim("C8.1", "phase_diagram_3_2", ANCHOR,
-       "n=3, m=2, r < 1: the boundary between 'drop extra' and 'extra antipodal' is again s = 4r/(2+5r).",
-       "candidate of trained models = closed-form candidate on confident r < 1 cells",
-       f"≥ {AGREE:.0%} of confident cells; closed form exact", required=False)
+@claim(
+    "C8.1",
+    "phase_diagram_3_2",
+    ANCHOR,
+    "n=3, m=2, r < 1: the boundary between 'drop extra' and 'extra antipodal' is again s = 4r/(2+5r).",
+    "candidate of trained models = closed-form candidate on confident r < 1 cells",
+    f"≥ {AGREE:.0%} of confident cells; closed form exact",
+    required=False,
+)
 def c8_1(runs):
     return low_r_claim(phase_grid(runs["phase_3_2"]))
 
 
-@claim("C8.2", "phase_diagram_3_2", ANCHOR,
-       "n=3, m=2, r > 1: the extra feature is always dedicated; the other two switch from one dropped to an "
-       "antipodal pair below s = 4/7, flat in r.",
-       "candidate = closed form on confident r > 1 cells; extra dedicated there; per-column boundary ≈ 4/7",
-       f"≥ {AGREE:.0%} of confident cells for both", required=False)
+@claim(
+    "C8.2",
+    "phase_diagram_3_2",
+    ANCHOR,
+    "n=3, m=2, r > 1: the extra feature is always dedicated; the other two switch from one dropped to an "
+    "antipodal pair below s = 4/7, flat in r.",
+    "candidate = closed form on confident r > 1 cells; extra dedicated there; per-column boundary ≈ 4/7",
+    f"≥ {AGREE:.0%} of confident cells for both",
+    required=False,
+)
 def c8_2(runs):
     return high_r_claim(phase_grid(runs["phase_3_2"]))

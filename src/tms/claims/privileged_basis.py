@@ -4,9 +4,9 @@ neurons, measured on each density's lowest-evaluation-loss model (as the paper s
 
 from __future__ import annotations
 
-from tms.claims import Measured, claim
 from tms.analysis.metrics import represented
 from tms.analysis.neurons import RANDOM_ALIGNMENT_M5, alive, monosemantic, neuron_alignment, polysemantic
+from tms.claims import Measured, claim
 
 RUN, CONTRAST = "privileged_basis", "privileged_basis_relu_output"
 ANCHOR = "#privileged-basis"

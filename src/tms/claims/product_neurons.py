@@ -4,8 +4,8 @@ inputs, four neurons)."""
 
 from __future__ import annotations
 
-from tms.claims import Measured, claim
 from tms.analysis.product import diagonal_alignment, input_mixing, neuron_directions
+from tms.claims import Measured, claim
 
 RUN = "product_neurons"
 ON_DIAGONAL = 0.95  # |cos| to the nearer diagonal: within ~18° of x ± y (an axis gives 0.71)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tms.claims import Measured, claim
 from tms.analysis.sae import RECOVERED, sae_table
+from tms.claims import Measured, claim
 from tms.core.sae import SAE_RUN
 
 GOOD = 0.9  # "recovers the features": the best SAE's MMCS at the sparsest source
@@ -14,7 +14,10 @@ DOMINATES = 0.75  # Pareto: at least 3/4 of the ReLU-L1 SAEs are matched or beat
 
 
 def _by_density(t, key):
-    return {f"{d:.3g}": round(float(t[key][t["density"] == d].max()), 3) for d in sorted(set(t["density"].tolist()), reverse=True)}
+    return {
+        f"{d:.3g}": round(float(t[key][t["density"] == d].max()), 3)
+        for d in sorted(set(t["density"].tolist()), reverse=True)
+    }
 
 
 @claim(
@@ -32,8 +35,10 @@ def recovery_needs_sparsity(runs):
     t = sae_table(runs[SAE_RUN])
     mmcs = _by_density(t, "mmcs")
     values = list(mmcs.values())
-    return Measured({"best MMCS": mmcs, "best recovered share": _by_density(t, "recovered")},
-                    values[-1] >= GOOD and values[0] < values[-1])
+    return Measured(
+        {"best MMCS": mmcs, "best recovered share": _by_density(t, "recovered")},
+        values[-1] >= GOOD and values[0] < values[-1],
+    )
 
 
 @claim(
@@ -57,5 +62,7 @@ def threshold_saes_dominate(runs):
 
     either = sum(dominated(i, ("topk", "jumprelu")) for i in l1)
     by_kind = {kind: f"{sum(dominated(i, (kind,)) for i in l1)} of {len(l1)}" for kind in ("topk", "jumprelu")}
-    return Measured({"dominated by TopK or JumpReLU": f"{either} of {len(l1)}", "by kind": by_kind},
-                    len(l1) > 0 and either / len(l1) >= DOMINATES)
+    return Measured(
+        {"dominated by TopK or JumpReLU": f"{either} of {len(l1)}", "by kind": by_kind},
+        len(l1) > 0 and either / len(l1) >= DOMINATES,
+    )

@@ -31,10 +31,9 @@ A sharded run is reproducible but draws other random numbers than the same exper
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass, field
-
-import math
 
 import numpy as np
 import torch
@@ -75,8 +74,11 @@ class Experiment:
     def _check(self):
         model = make_model(self.model)  # validates the name
         if model.data == "gaussian" and (
-            self.n_features != 2 or set(self.densities) != {1.0} or self.feature_sets != "independent"
-            or self.relative_density is not None or self.relative_importance is not None
+            self.n_features != 2
+            or set(self.densities) != {1.0}
+            or self.feature_sets != "independent"
+            or self.relative_density is not None
+            or self.relative_importance is not None
         ):
             raise ValueError(
                 f"{self.name}: model {self.model} multiplies two dense standard-normal inputs: n_features must be 2 "
@@ -89,18 +91,27 @@ class Experiment:
         for key in ("n_features", "n_hidden", "replicas", "shards"):
             check_positive_int(f"{self.name}.{key}", getattr(self, key))
         if not self.densities or not all(0 < d <= 1 for d in self.densities):
-            raise ValueError(f"{self.name}.densities must be a non-empty list of values in (0, 1]; got {self.densities}")
+            raise ValueError(
+                f"{self.name}.densities must be a non-empty list of values in (0, 1]; got {self.densities}"
+            )
         if self.aggregate not in AGGREGATES:
             raise ValueError(f"{self.name}.aggregate must be one of {AGGREGATES}; got {self.aggregate!r}")
         if self.relative_importance is None:
             if self.aggregate != "best":
-                raise ValueError(f"{self.name}.aggregate applies to relative_importance grids only; got {self.aggregate!r}")
+                raise ValueError(
+                    f"{self.name}.aggregate applies to relative_importance grids only; got {self.aggregate!r}"
+                )
             return
         r = self.relative_importance
-        if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or not len(r) or not all(
-            is_finite_number(v) and v > 0 for v in r
+        if (
+            isinstance(r, (str, bytes))
+            or not hasattr(r, "__len__")
+            or not len(r)
+            or not all(is_finite_number(v) and v > 0 for v in r)
         ):
-            raise ValueError(f"{self.name}.relative_importance must be a non-empty list of finite values > 0; got {r!r}")
+            raise ValueError(
+                f"{self.name}.relative_importance must be a non-empty list of finite values > 0; got {r!r}"
+            )
         object.__setattr__(self, "relative_importance", tuple(float(v) for v in r))  # frozen: normalise once
         if self.importance_decay != 1.0:
             raise ValueError(
@@ -108,7 +119,9 @@ class Experiment:
                 f"which have importance 1: importance_decay must be 1; got {self.importance_decay}"
             )
         if self.n_features < 2:
-            raise ValueError(f"{self.name}.relative_importance needs n_features >= 2 (an extra feature); got {self.n_features}")
+            raise ValueError(
+                f"{self.name}.relative_importance needs n_features >= 2 (an extra feature); got {self.n_features}"
+            )
         if self.aggregate == "drop_worst" and self.replicas < 2:
             raise ValueError(f"{self.name}.aggregate 'drop_worst' needs replicas >= 2; got {self.replicas}")
 
@@ -125,7 +138,9 @@ class Experiment:
         recipe = Recipe(**{**config.get("recipe", {}), **entry.pop("recipe", {})})
         entry["densities"] = tuple(grid_values(f"{name}.densities", entry["densities"]))
         if entry.get("relative_importance") is not None:
-            entry["relative_importance"] = tuple(grid_values(f"{name}.relative_importance", entry["relative_importance"]))
+            entry["relative_importance"] = tuple(
+                grid_values(f"{name}.relative_importance", entry["relative_importance"])
+            )
         if entry.get("relative_density") is not None:
             entry["relative_density"] = tuple(grid_values(f"{name}.relative_density", entry["relative_density"]))
         return cls(name=name, seed=int(config.get("seed", 0)), recipe=recipe, **entry)
@@ -188,15 +203,22 @@ class Experiment:
         r = self.relative_density
         if r is None:
             return
-        if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or not len(r) or not all(
-            is_finite_number(v) and v > 0 for v in r
+        if (
+            isinstance(r, (str, bytes))
+            or not hasattr(r, "__len__")
+            or not len(r)
+            or not all(is_finite_number(v) and v > 0 for v in r)
         ):
             raise ValueError(f"{self.name}.relative_density must be a non-empty list of finite values > 0; got {r!r}")
         object.__setattr__(self, "relative_density", tuple(float(v) for v in r))
         if self.relative_importance is not None or self.feature_sets != "independent":
-            raise ValueError(f"{self.name}.relative_density cannot be combined with relative_importance or feature_sets")
+            raise ValueError(
+                f"{self.name}.relative_density cannot be combined with relative_importance or feature_sets"
+            )
         if self.n_features < 2:
-            raise ValueError(f"{self.name}.relative_density needs n_features >= 2 (a varied feature); got {self.n_features}")
+            raise ValueError(
+                f"{self.name}.relative_density needs n_features >= 2 (a varied feature); got {self.n_features}"
+            )
         if max(self.densities) * max(self.relative_density) > 1:
             raise ValueError(
                 f"{self.name}: the varied feature's density (densities × relative_density) must be <= 1; "
@@ -209,11 +231,16 @@ class Experiment:
             raise ValueError(f"{self.name}.feature_sets must be one of {FEATURE_SETS}; got {self.feature_sets!r}")
         k = self.set_size
         if not is_int(k) or k < 1 or self.n_features % k:
-            raise ValueError(f"{self.name}.set_size must be a positive integer dividing n_features={self.n_features}; got {k!r}")
+            raise ValueError(
+                f"{self.name}.set_size must be a positive integer dividing n_features={self.n_features}; got {k!r}"
+            )
         if self.feature_sets == "independent" and k != 1:
             raise ValueError(f"{self.name}.set_size applies to correlated/anticorrelated feature_sets only; got {k}")
         if self.feature_sets != "independent" and make_model(self.model).signed:
-            raise ValueError(f"{self.name}.feature_sets {self.feature_sets!r} draws unsigned features; model {self.model} needs signed ones")
+            raise ValueError(
+                f"{self.name}.feature_sets {self.feature_sets!r} draws unsigned features; model {self.model} needs "
+                "signed ones"
+            )
         if self.feature_sets == "anticorrelated" and max(self.densities) * k > 1:
             raise ValueError(
                 f"{self.name}.densities must be <= 1/set_size = {1 / k:.4g} for anticorrelated sets "

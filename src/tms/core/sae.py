@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import torch
 
 from tms.core.data import SparseFeatures
-from tms.core.weights import REPRESENTED_NORM, feature_norms
 from tms.core.validation import check_positive_int
+from tms.core.weights import REPRESENTED_NORM, feature_norms
 
 KINDS = ("relu_l1", "topk", "jumprelu")
 JUMP_BANDWIDTH = 0.05  # width of the rectangle kernel of the JumpReLU threshold's pseudo-gradient
@@ -129,7 +129,9 @@ def _blocks(kinds: list[str]) -> list[tuple[str, slice]]:
     return out
 
 
-def encode(params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor, z: torch.Tensor | None = None) -> torch.Tensor:
+def encode(
+    params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor, z: torch.Tensor | None = None
+) -> torch.Tensor:
     """Codes ``f [inst, batch, d]`` of activations ``h [inst, batch, m]`` (``z``: their
     pre-activations, if already computed)."""
     z = _pre(params, h) if z is None else z
@@ -182,8 +184,13 @@ def init_sae(inst: int, m: int, d: int, generator: torch.Generator) -> dict[str,
     """Random unit atoms, the encoder their transpose, zero biases, JumpReLU thresholds at ``JUMP_INIT``."""
     W_dec = torch.randn(inst, m, d, generator=generator)
     W_dec = W_dec / W_dec.norm(dim=1, keepdim=True)
-    return {"W_dec": W_dec, "W_enc": W_dec.transpose(1, 2).clone(), "b_enc": torch.zeros(inst, d),
-            "b_dec": torch.zeros(inst, m), "theta": torch.full((inst, d), JUMP_INIT)}
+    return {
+        "W_dec": W_dec,
+        "W_enc": W_dec.transpose(1, 2).clone(),
+        "b_enc": torch.zeros(inst, d),
+        "b_dec": torch.zeros(inst, m),
+        "theta": torch.full((inst, d), JUMP_INIT),
+    }
 
 
 def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int = 0) -> dict:
@@ -200,7 +207,10 @@ def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int 
     # scale each source so that E‖h‖² = 1: one penalty means the same at every density
     probe = activations(W, features, 10_000, stream_generator(seed, "eval"))
     Ws = W * probe.square().sum(-1).mean(-1).rsqrt()[:, None, None]
-    params = {k: v.requires_grad_(True) for k, v in init_sae(len(src), m, spec.dictionary, stream_generator(seed, "init")).items()}
+    params = {
+        k: v.requires_grad_(True)
+        for k, v in init_sae(len(src), m, spec.dictionary, stream_generator(seed, "init")).items()
+    }
     opt = torch.optim.Adam(list(params.values()), lr=spec.lr)
     data = stream_generator(seed, "data")
     curve = []
@@ -226,7 +236,9 @@ def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int 
 
 
 @torch.no_grad()
-def evaluate(params, Ws, features, table, sparsity, samples: int, generator, chunk: int = 2048) -> dict[str, torch.Tensor]:
+def evaluate(
+    params, Ws, features, table, sparsity, samples: int, generator, chunk: int = 2048
+) -> dict[str, torch.Tensor]:
     """Per SAE: fraction of variance unexplained ``fvu`` and mean active latents ``l0`` on fresh
     samples of its source (in chunks), and each true feature's best atom cosine ``max_cos``
     (``max_cosines``). ``Ws [sources, n, m]`` are the (scaled) toy models, ``features`` their data."""
@@ -275,16 +287,33 @@ def run_sae(config: dict, source) -> tuple[dict, dict]:
     seed = int(config.get("seed", 0))
     start = time.perf_counter()
     out = train_saes(W, density, spec, seed)
-    tensors = {**out["params"], "fvu": out["fvu"], "l0": out["l0"], "max_cos": out["max_cos"],
-               "represented": out["represented"], "loss_curve": out["loss_curve"], "source_W": W,
-               "scale": out["scale"]}
+    tensors = {
+        **out["params"],
+        "fvu": out["fvu"],
+        "l0": out["l0"],
+        "max_cos": out["max_cos"],
+        "represented": out["represented"],
+        "loss_curve": out["loss_curve"],
+        "source_W": W,
+        "scale": out["scale"],
+    }
     table = dict(out["table"])
     table["density"] = [float(have[picks[s]]) for s in table["source"]]
     meta = {
-        "experiment": {"name": SAE_RUN, "source": name, "densities": [float(have[p]) for p in picks],
-                       "seed": seed, "sae": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(spec).items()},
-                       "recipe": {"optimizer": "adam", "lr": spec.lr, "weight_decay": 0.0, "init": "random unit atoms, W_enc = W_decᵀ",
-                                  "loss_reduction": "sum over m, mean over batch, summed over SAEs"}},
+        "experiment": {
+            "name": SAE_RUN,
+            "source": name,
+            "densities": [float(have[p]) for p in picks],
+            "seed": seed,
+            "sae": {k: list(v) if isinstance(v, tuple) else v for k, v in vars(spec).items()},
+            "recipe": {
+                "optimizer": "adam",
+                "lr": spec.lr,
+                "weight_decay": 0.0,
+                "init": "random unit atoms, W_enc = W_decᵀ",
+                "loss_reduction": "sum over m, mean over batch, summed over SAEs",
+            },
+        },
         "instances": table,
         "device": "cpu",
         "train_seconds": round(time.perf_counter() - start, 2),

@@ -14,8 +14,8 @@ from typing import Callable
 
 import matplotlib
 
-from tms.figures import FIGURES, experiments_for
 from tms.core.io import Run
+from tms.figures import FIGURES, experiments_for
 from tms.plots.style import STYLE, save_figure
 
 

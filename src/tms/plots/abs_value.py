@@ -14,10 +14,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tms.core.io import Run
 from tms.analysis.metrics import superposition
 from tms.analysis.motif import find_motifs
 from tms.analysis.neurons import computes_abs, monosemantic, neuron_order, polysemantic, rescale_units
+from tms.core.io import Run
 from tms.plots.neurons import stack_plot
 from tms.plots.style import (
     SUPERPOSITION_CMAP,
@@ -44,7 +44,9 @@ def plot_abs_small(run: Run):
     k = run.best_indices()[0]
     W1, W2 = rescaled(run, k)
     n, m = W1.shape
-    fig, axes = plt.subplots(1, 3, figsize=(WIDTH * 0.75, 1.9), gridspec_kw={"width_ratios": [1, 1, 1.6], "wspace": 0.4})
+    fig, axes = plt.subplots(
+        1, 3, figsize=(WIDTH * 0.75, 1.9), gridspec_kw={"width_ratios": [1, 1, 1.6], "wspace": 0.4}
+    )
     heatmap(axes[0], W1.T / W1.abs().max())
     axes[0].set_title("W₁ (neuron × input)")
     heatmap(axes[1], W2 / W2.abs().max())
@@ -71,15 +73,19 @@ def plot_abs_small(run: Run):
 
 def plot_abs_sparsity(run: Run):
     panels = best_by_density(run)
-    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH, 0.9 * len(panels)), squeeze=False,
-                             gridspec_kw={"hspace": 0.6})
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(WIDTH, 0.9 * len(panels)), squeeze=False, gridspec_kw={"hspace": 0.6}
+    )
     for ax, (d, k) in zip(axes[:, 0], panels):
         W1, W2 = rescaled(run, k)
         stack_plot(ax, W1.abs(), superposition(W1), W2, order=neuron_order(W1))
         rep = int(computes_abs(run["W1"][k], run["W2"][k], run.b[k]).sum())
-        ax.set_title(f"{density_label(d)}: {int(monosemantic(W1, W2).sum())} monosemantic, "
-                     f"{int(polysemantic(W1, W2).sum())} polysemantic neurons; {rep} features computed",
-                     fontsize=6, loc="left")
+        ax.set_title(
+            f"{density_label(d)}: {int(monosemantic(W1, W2).sum())} monosemantic, "
+            f"{int(polysemantic(W1, W2).sum())} polysemantic neurons; {rep} features computed",
+            fontsize=6,
+            loc="left",
+        )
     cax = fig.add_axes((0.93, 0.4, 0.01, 0.2))
     colorbar(fig, cax, SUPERPOSITION_CMAP, SUPERPOSITION_NORM, "superposition", ticks=[0, 0.5, 1], extend="max")
     spec = run.spec
@@ -123,12 +129,19 @@ def plot_abs_motif(run: Run):
     top.set_title(
         f"{density_label(run.density[k])}: {int(monosemantic(W1, W2).sum())} monosemantic and "
         f"{int(polysemantic(W1, W2).sum())} polysemantic neurons (signed W₁, sorted by main feature); "
-        f"outlined: motif neurons", fontsize=6, loc="left")
+        f"outlined: motif neurons",
+        fontsize=6,
+        loc="left",
+    )
     if motifs:
         mo = motifs[0]
         ax = fig.add_axes((0.06, 0.08, 0.3, 0.25))
-        table = np.array([[W1[mo.a, mo.neuron], W1[mo.b, mo.neuron], W2[mo.a, mo.neuron], W2[mo.b, mo.neuron]],
-                          [W1[mo.a, mo.inhibitor], W1[mo.b, mo.inhibitor], W2[mo.a, mo.inhibitor], W2[mo.b, mo.inhibitor]]])
+        table = np.array(
+            [
+                [W1[mo.a, mo.neuron], W1[mo.b, mo.neuron], W2[mo.a, mo.neuron], W2[mo.b, mo.neuron]],
+                [W1[mo.a, mo.inhibitor], W1[mo.b, mo.inhibitor], W2[mo.a, mo.inhibitor], W2[mo.b, mo.inhibitor]],
+            ]
+        )
         scale = np.abs(table).max()
         heatmap(ax, table / scale)
         for (r, c), v in np.ndenumerate(table):
@@ -137,9 +150,14 @@ def plot_abs_motif(run: Run):
         ax.set_yticks(range(2), [f"h={mo.neuron}", f"h'={mo.inhibitor}"], fontsize=5)
         ax.set_title("first motif (rescaled units)", fontsize=6)
     else:
-        fig.text(0.06, 0.25, "The detector found no occurrence of the motif in any model of this sweep\n"
-                 "(see claim C27.1); the model shown is the one mixing mono- and polysemantic neurons most evenly.",
-                 fontsize=6, color="0.3")
+        fig.text(
+            0.06,
+            0.25,
+            "The detector found no occurrence of the motif in any model of this sweep\n"
+            "(see claim C27.1); the model shown is the one mixing mono- and polysemantic neurons most evenly.",
+            fontsize=6,
+            color="0.3",
+        )
     found = [len(find_motifs(run["W1"][j], run["W2"][j])) > 0 for j in range(len(run.density))]
     caption(
         fig,

@@ -28,7 +28,10 @@ def plot_adversarial(run: Run):
     norm = LogNorm(vmin=d.min(), vmax=d.max())
     fig = plt.figure(figsize=(WIDTH, 2.3))
     axes = [fig.add_axes((0.07 + 0.31 * i, 0.25, 0.22, 0.62)) for i in range(3)]
-    for ax, y, label in ((axes[0], v, "vulnerability $(L'-L)/(L'_0-L_0)$"), (axes[1], f, r"features per dimension $\|W\|_F^2/m$")):
+    for ax, y, label in (
+        (axes[0], v, "vulnerability $(L'-L)/(L'_0-L_0)$"),
+        (axes[1], f, r"features per dimension $\|W\|_F^2/m$"),
+    ):
         ax.scatter(d, y, s=8, c=d, cmap="viridis", norm=norm, zorder=3)
         ax.plot(d[best], y[best], color="0.3", lw=0.8, zorder=2)
         _density_axis(ax)

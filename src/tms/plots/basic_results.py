@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from tms.core.io import Run
 from tms.analysis.metrics import feature_norms, gram, superposition
+from tms.core.io import Run
 from tms.plots.style import (
     GRAM_CMAP,
     GRAM_NORM,
@@ -82,16 +82,27 @@ def plot_basic_results(linear: Run, relu: Run):
     _group_headers(fig, cols, pitch, side, y_gram + side + 0.2)
     x_bar = LEFT + k * pitch + 0.02
     colorbar(fig, axes_in(fig, x_bar, y_gram, 0.07, side), GRAM_CMAP, GRAM_NORM, f"{LABEL_GRAM}, $b$", ticks=[-1, 0, 1])
-    cb = colorbar(fig, axes_in(fig, x_bar, y_bars + 0.1 * bars_h, 0.07, 0.8 * bars_h), SUPERPOSITION_CMAP,
-                  SUPERPOSITION_NORM, "superposition", ticks=[0, 0.5, 1], extend="max")
+    cb = colorbar(
+        fig,
+        axes_in(fig, x_bar, y_bars + 0.1 * bars_h, 0.07, 0.8 * bars_h),
+        SUPERPOSITION_CMAP,
+        SUPERPOSITION_NORM,
+        "superposition",
+        ticks=[0, 0.5, 1],
+        extend="max",
+    )
     cb.set_ticklabels(["0", "0.5", r"$\geq$1"])
 
     spec = relu.spec
-    caption(fig, (
-        f"n = {n} features, m = {cols[0][2].shape[1]} hidden dimensions, "
-        f"$I_i$ = {spec.get('importance_decay', 1):g}$^i${selection_note(spec)}. "
-        r"Bars: $\|W_i\|$, coloured by superposition $\Sigma_{j\neq i}(\hat W_i\cdot W_j)^2$."
-    ), y=-0.06)  # below the first column's x label
+    caption(
+        fig,
+        (
+            f"n = {n} features, m = {cols[0][2].shape[1]} hidden dimensions, "
+            f"$I_i$ = {spec.get('importance_decay', 1):g}$^i${selection_note(spec)}. "
+            r"Bars: $\|W_i\|$, coloured by superposition $\Sigma_{j\neq i}(\hat W_i\cdot W_j)^2$."
+        ),
+        y=-0.06,
+    )  # below the first column's x label
     return fig
 
 
@@ -99,8 +110,13 @@ def _draw_norms(ax, W: torch.Tensor) -> None:
     """Horizontal bars of ‖W_i‖ for ``W [n, m]``, feature 0 at the top, coloured by superposition."""
     norms, sup = feature_norms(W).numpy(), superposition(W).numpy()
     n = len(norms)
-    ax.barh(np.arange(n), norms, height=0.8 if n <= 40 else 1.0, color=SUPERPOSITION_CMAP(SUPERPOSITION_NORM(sup)),
-            linewidth=0)
+    ax.barh(
+        np.arange(n),
+        norms,
+        height=0.8 if n <= 40 else 1.0,
+        color=SUPERPOSITION_CMAP(SUPERPOSITION_NORM(sup)),
+        linewidth=0,
+    )
     ax.axvline(1.0, lw=0.4, ls=(0, (2, 2)), color="0.6", zorder=0)
     ax.set_xlim(0, NORM_MAX)
     ax.set_ylim(n - 0.5, -0.5)  # feature 0 at the top, like the rows of WᵀW

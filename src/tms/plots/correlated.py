@@ -15,8 +15,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from tms.analysis.collapse import collapsed, within_and_across
-from tms.core.io import Run
 from tms.analysis.metrics import gram
+from tms.core.io import Run
 from tms.plots.style import LABEL_GRAM, WIDTH, axes_in, caption, heatmap
 
 SET_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
@@ -102,7 +102,8 @@ def plot_local_bases(run: Run):
     spec = run.spec
     caption(
         fig,
-        f"ReLU output, n={spec['n_features']} in {n // set_size} correlated sets of {set_size}, m={spec['n_hidden']}, I = 1; "
+        f"ReLU output, n={spec['n_features']} in {n // set_size} correlated sets of {set_size}, m={spec['n_hidden']}, "
+        "I = 1; "
         f"best of {spec['replicas']}. Boxes: the sets. Within a set features are nearly orthogonal (a local basis); "
         f"interference only across sets.",
         y=0.12,
@@ -128,11 +129,25 @@ def plot_collapse(run: Run):
         ax.set_title(f"$1{{-}}S$ = {best.density[k]:.3g}: {n_col} collapsed", fontsize=5.5)
     ax = axes_in(fig, 0.55, 0.45, WIDTH - 1.0, 1.2)
     for lo, hi, count in PAPER_REGIMES:
-        ax.add_patch(Rectangle((max(lo, densities.min() * 0.8), count - 0.2), hi - max(lo, densities.min() * 0.8), 0.4,
-                               color="0.88", zorder=0, lw=0))
+        ax.add_patch(
+            Rectangle(
+                (max(lo, densities.min() * 0.8), count - 0.2),
+                hi - max(lo, densities.min() * 0.8),
+                0.4,
+                color="0.88",
+                zorder=0,
+                lw=0,
+            )
+        )
     all_counts = [int(collapsed(run.W[k], set_size).sum()) for k in range(run.W.shape[0])]
-    ax.scatter(run.density, np.asarray(all_counts) + np.random.default_rng(0).uniform(-0.08, 0.08, len(all_counts)),
-               s=4, color="0.6", label="every replica", zorder=2)
+    ax.scatter(
+        run.density,
+        np.asarray(all_counts) + np.random.default_rng(0).uniform(-0.08, 0.08, len(all_counts)),
+        s=4,
+        color="0.6",
+        label="every replica",
+        zorder=2,
+    )
     counts = [int(collapsed(best.W[k], set_size).sum()) for k in order]
     ax.plot(densities, counts, "o-", color="k", ms=3, label="best replica", zorder=3)
     ax.set_xscale("log")
@@ -143,7 +158,8 @@ def plot_collapse(run: Run):
     spec = run.spec
     caption(
         fig,
-        f"ReLU output, {spec['n_features'] // set_size} correlated pairs in m={spec['n_hidden']}, I = 1; {spec['recipe']['steps']} steps; "
+        f"ReLU output, {spec['n_features'] // set_size} correlated pairs in m={spec['n_hidden']}, I = 1; "
+        f"{spec['recipe']['steps']} steps; "
         f"best of {spec['replicas']} per density. A pair is collapsed when its members share a direction (cos > 0.9). "
         "Grey bands: the paper's regimes (0, 1, 2, 3 collapsed).",
         y=0.12,

@@ -15,12 +15,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from tms.analysis.geometry import OVERLAP, tegum_factors, uniform_sweep
-from tms.core.io import Run
 from tms.analysis.metrics import cosine, dimensions_per_feature, feature_dimensionality
+from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
 
 # The fractions the paper marks (FIGURES.md F10) with their polytopes.
-FRACTIONS = {1.0: "dedicated", 3 / 4: "tetrahedron", 2 / 3: "triangle", 1 / 2: "digon", 2 / 5: "pentagon", 3 / 8: "square antiprism"}
+FRACTIONS = {
+    1.0: "dedicated",
+    3 / 4: "tetrahedron",
+    2 / 3: "triangle",
+    1 / 2: "digon",
+    2 / 5: "pentagon",
+    3 / 8: "square antiprism",
+}
 FRACTION_LABELS = {1.0: "1", 3 / 4: "3/4", 2 / 3: "2/3", 1 / 2: "1/2", 2 / 5: "2/5", 3 / 8: "3/8"}
 # One colour per polytope; anything else (irregular or larger factors) grey.
 SHAPE_COLOURS = {
@@ -80,8 +87,16 @@ def _graph(ax, W, factors, title: str) -> None:
     cols = 6
     cos = cosine(W).numpy()
     for f in big:
-        ax.text(0.5, 0.98 - 0.1 * big.index(f), f"{f.size} features in one {f.dims}-D factor", transform=ax.transAxes,
-                ha="center", va="top", fontsize=5, color="0.3")
+        ax.text(
+            0.5,
+            0.98 - 0.1 * big.index(f),
+            f"{f.size} features in one {f.dims}-D factor",
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=5,
+            color="0.3",
+        )
     first = math.ceil(len(big) * 0.6)  # rows left free for the names above
     for c, f in enumerate(shown):
         cx, cy = c % cols, -(c // cols) - first
@@ -97,8 +112,16 @@ def _graph(ax, W, factors, title: str) -> None:
     ax.set_xlim(-0.6, cols - 0.4)
     ax.set_ylim(-math.ceil(GRAPH_FACTORS / cols) + 0.4, 0.6)
     ax.set_aspect("equal")
-    ax.text(0.5, -0.02, f"{len(factors)} factors" + (f", {GRAPH_FACTORS} largest drawn" if len(factors) > GRAPH_FACTORS else ""),
-            transform=ax.transAxes, ha="center", va="top", fontsize=5, color="0.4")
+    ax.text(
+        0.5,
+        -0.02,
+        f"{len(factors)} factors" + (f", {GRAPH_FACTORS} largest drawn" if len(factors) > GRAPH_FACTORS else ""),
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        fontsize=5,
+        color="0.4",
+    )
 
 
 def _graph_picks(factors: list[list]) -> list[int]:
@@ -138,17 +161,28 @@ def plot_feature_dimensionality(run: Run):
     ax.set_ylim(-0.03, 1.08)
     ax.set_xlabel("1/(1−S)")
     ax.set_ylabel("feature dimensionality $D_i$")
-    ax.legend(loc="upper right", frameon=False, ncol=3, markerscale=3, fontsize=5, title="tegum factor", title_fontsize=5)
+    ax.legend(
+        loc="upper right", frameon=False, ncol=3, markerscale=3, fontsize=5, title="tegum factor", title_fontsize=5
+    )
     picks = _graph_picks([tegum_factors(W[k]) for k in range(len(x))])
     width = (WIDTH - 0.6) / len(picks)
     for j, k in enumerate(picks):
         g = axes_in(fig, 0.4 + j * width, 0.25, width * 0.95, 1.35)
         _graph(g, W[k], tegum_factors(W[k]), f"1/(1−S) = {x[k]:.3g}")
-        ax.annotate("", (x[k], -0.03), (x[k], -0.09), xycoords="data", arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5}, annotation_clip=False)
+        ax.annotate(
+            "",
+            (x[k], -0.03),
+            (x[k], -0.09),
+            xycoords="data",
+            arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5},
+            annotation_clip=False,
+        )
     caption(
         fig,
-        _recipe_note(run) + f" Points: D_i of represented features (‖W_i‖ > 0.5; unlearned in light grey), coloured by the "
-        f"polytope of their tegum factor (features linked when |cos| > {OVERLAP}). Bottom: each factor as a graph (edges: |cos| > {OVERLAP}) at the "
+        _recipe_note(run)
+        + f" Points: D_i of represented features (‖W_i‖ > 0.5; unlearned in light grey), coloured by the "
+        f"polytope of their tegum factor (features linked when |cos| > {OVERLAP}). Bottom: each factor as a graph "
+        f"(edges: |cos| > {OVERLAP}) at the "
         f"{GRAPH_DENSITIES} densities with the most different shapes.",
         y=0.12,
     )

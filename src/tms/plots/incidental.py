@@ -41,13 +41,23 @@ def plot_incidental(*runs: Run):
             ax.scatter(density, share, s=5, color=colour, alpha=0.5, linewidths=0)
             ax.plot(points, mean, color=colour, lw=0.9, marker="o", ms=2, label=f"m = 2n, weight decay {wd:g}")
             marker = "o" if model == "abs_value" else "x"
-            loss_ax.scatter(density, np.maximum(run.eval_loss.numpy(), 1e-9), s=5, color=colour, alpha=0.6, marker=marker)
+            loss_ax.scatter(
+                density, np.maximum(run.eval_loss.numpy(), 1e-9), s=5, color=colour, alpha=0.6, marker=marker
+            )
         if model in paper:
             best = paper[model].best()
             share = polysemantic_share(best).numpy()
             spec = best.spec
-            ax.plot(best.density, share, color="0.5", ls="--", lw=0.9, marker="s", ms=2,
-                    label=f"paper's n={spec['n_features']}, m={spec['n_hidden']} (best fit)")
+            ax.plot(
+                best.density,
+                share,
+                color="0.5",
+                ls="--",
+                lw=0.9,
+                marker="s",
+                ms=2,
+                label=f"paper's n={spec['n_features']}, m={spec['n_hidden']} (best fit)",
+            )
         ax.set_xscale("log")
         ax.invert_xaxis()
         ax.set_ylim(-0.03, 1.03)

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
 
-from tms.core.io import Run
 from tms.analysis.metrics import frobenius_sq, gram
+from tms.core.io import Run
 from tms.plots.style import (
     GRAM_CMAP,
     GRAM_NORM,
@@ -80,17 +80,26 @@ def plot_intro(run: Run):
             ax_b.set_xlabel("$b$", labelpad=1)
 
     x_bar, y_hm = 0.1 + cols * pitch + 0.05, y_heatmap(0)
-    cb = colorbar(fig, axes_in(fig, x_bar, y_hm + hm + NOTE + 0.1 * size, 0.08, 0.8 * size), cmap, inorm,
-                  "feature importance $I_i$")
+    cb = colorbar(
+        fig,
+        axes_in(fig, x_bar, y_hm + hm + NOTE + 0.1 * size, 0.08, 0.8 * size),
+        cmap,
+        inorm,
+        "feature importance $I_i$",
+    )
     cb.set_ticks([inorm.vmin, inorm.vmax])
     cb.set_ticklabels([f"{inorm.vmin:.2g}", f"{inorm.vmax:.2g}"])
     colorbar(fig, axes_in(fig, x_bar, y_hm, 0.08, hm), GRAM_CMAP, GRAM_NORM, f"{LABEL_GRAM}, $b$", ticks=[-1, 0, 1])
 
     spec = best.spec
-    caption(fig, (
-        f"ReLU output model, n = {n} features, m = 2 hidden dimensions, "
-        f"$I_i$ = {spec.get('importance_decay', 1):g}$^i${selection_note(spec)}. Dashed circle: $\\|W_i\\|$ = 1."
-    ), y=0.0)
+    caption(
+        fig,
+        (
+            f"ReLU output model, n = {n} features, m = 2 hidden dimensions, "
+            f"$I_i$ = {spec.get('importance_decay', 1):g}$^i${selection_note(spec)}. Dashed circle: $\\|W_i\\|$ = 1."
+        ),
+        y=0.0,
+    )
     return fig
 
 

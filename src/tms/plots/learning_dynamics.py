@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from tms.analysis.dynamics import WINDOW_DECADES, jumps, trajectories
-from tms.core.io import Run
 from tms.analysis.metrics import represented
+from tms.core.io import Run
 from tms.plots.style import WIDTH, caption
 
 FRACTIONS = (1.0, 3 / 4, 2 / 3, 1 / 2, 2 / 5, 3 / 8)
@@ -21,7 +21,9 @@ def plot_learning_dynamics(run: Run):
     rep = represented(run.W[k])
     j = jumps(D, steps.tolist())
     x = np.maximum(steps, 1)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH * 0.6, 3.4), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(WIDTH * 0.6, 3.4), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
+    )
     for frac in FRACTIONS:
         top.axhline(frac, color="0.85", lw=0.5, zorder=0)
     colours = plt.cm.viridis(np.linspace(0, 0.9, int(rep.sum())))

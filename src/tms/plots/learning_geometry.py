@@ -1,11 +1,12 @@
 """F18 (#learning-geometric): learning as a sequence of geometric transformations.
 
 Six features in two correlated sets of three, m = 3. Top: the training loss of the lowest-loss
-replica (log-log, batch losses and their running geometric mean) with the drawn checkpoints marked a, b, …, and the share of ‖W‖_F² along the
-data's top principal components (``tms.analysis.learning_geometry.pca_share``: 1/3 unstructured, 2/3 the
-linear PCA solution). Bottom: W at those checkpoints in 3-D, each rotated onto the final model
-(orthogonal Procrustes) and shown in the final model's own frame, so the octahedron's axes are
-the plot's axes; one colour per set, a line from the origin per feature.
+replica (log-log, batch losses and their running geometric mean) with the drawn checkpoints marked
+a, b, …, and the share of ‖W‖_F² along the data's top principal components
+(``tms.analysis.learning_geometry.pca_share``: 1/3 unstructured, 2/3 the linear PCA solution).
+Bottom: W at those checkpoints in 3-D, each rotated onto the final model (orthogonal Procrustes) and
+shown in the final model's own frame, so the octahedron's axes are the plot's axes;
+one colour per set, a line from the origin per feature.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from tms.analysis.geometry import describe
-from tms.core.io import Run
 from tms.analysis.learning_geometry import align, frame, key_checkpoints, pca_share
+from tms.core.io import Run
 from tms.plots.correlated import SET_COLOURS, STYLES
 from tms.plots.style import WIDTH, axes_in, caption
 

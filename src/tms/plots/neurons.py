@@ -19,9 +19,17 @@ EDGE = "white"  # thin gaps between stacked rectangles keep features apart
 MIN_HEIGHT = 2e-3  # of the axis span
 
 
-def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | None = None, order=None,
-               labels: bool = True, highlight: dict | None = None, signed_inputs: bool = True,
-               palette=None) -> None:
+def stack_plot(
+    ax,
+    W: torch.Tensor,
+    colour: torch.Tensor,
+    W2: torch.Tensor | None = None,
+    order=None,
+    labels: bool = True,
+    highlight: dict | None = None,
+    signed_inputs: bool = True,
+    palette=None,
+) -> None:
     """Draw neuron stacks of ``W [n, m]`` (rows features) on ``ax``.
 
     ``colour [n]``: per-feature superposition; ``W2``: the untied model's output weights (decides
@@ -46,15 +54,28 @@ def stack_plot(ax, W: torch.Tensor, colour: torch.Tensor, W2: torch.Tensor | Non
     xs = column[:, None] + np.array([-0.4, 0.4, 0.4, -0.4])
     ys = start[feature, column][:, None] + values[feature, column][:, None] * np.array([0, 0, 1, 1])
     # One collection, not one patch per rectangle: n × m rectangles draw in a fraction of a second.
-    ax.add_collection(PolyCollection(np.stack([xs, ys], -1), facecolors=np.asarray(colours)[feature],
-                                     edgecolors=EDGE, linewidths=0.3))
+    ax.add_collection(
+        PolyCollection(np.stack([xs, ys], -1), facecolors=np.asarray(colours)[feature], edgecolors=EDGE, linewidths=0.3)
+    )
     for x, h in enumerate(order):
         if highlight and h in highlight:
-            ax.bar(x, top[x] - bottom[x], bottom=bottom[x], width=0.9, fill=False, edgecolor=highlight[h], linewidth=1.0)
+            ax.bar(
+                x, top[x] - bottom[x], bottom=bottom[x], width=0.9, fill=False, edgecolor=highlight[h], linewidth=1.0
+            )
         if labels:
             mark = "–" if counts[h] == 0 else ("M" if counts[h] == 1 else "P")
-            ax.annotate(mark, (x, 0), xytext=(0, -2), textcoords="offset points", ha="center", va="top",
-                        fontsize=5, color="0.3", annotation_clip=False, xycoords=("data", "axes fraction"))
+            ax.annotate(
+                mark,
+                (x, 0),
+                xytext=(0, -2),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=5,
+                color="0.3",
+                annotation_clip=False,
+                xycoords=("data", "axes fraction"),
+            )
     ax.axhline(0, color="0.2", lw=0.4)
     ax.set_ylim(bottom.min(initial=0.0) - 0.05 * span, top.max(initial=0.0) + 0.05 * span)
     ax.set_xlim(-0.6, len(order) - 0.4)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from tms.core.io import Run
 from tms.analysis.non_uniform import PAPER_RATIO, canonical, fit_table, snap_ratio
+from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
 
 GEOMETRY_COLOURS = {"pentagon": "#ff7f0e", "2 digons": "#d62728"}
@@ -42,8 +42,16 @@ def plot_non_uniform(run: Run):
     seen = set()
     for k in range(len(r)):
         name = labels[k] if labels[k] in GEOMETRY_COLOURS else "other"
-        ax.scatter(r[k], loss[k], s=6, color=GEOMETRY_COLOURS.get(name, OTHER), linewidths=0, alpha=0.8,
-                   label=None if name in seen else name, zorder=2)
+        ax.scatter(
+            r[k],
+            loss[k],
+            s=6,
+            color=GEOMETRY_COLOURS.get(name, OTHER),
+            linewidths=0,
+            alpha=0.8,
+            label=None if name in seen else name,
+            zorder=2,
+        )
         seen.add(name)
     ax.plot(r[best], loss[best], color="k", lw=0.7, label="best fit", zorder=3)
     snap = snap_ratio(r[best], [labels[k] for k in best])

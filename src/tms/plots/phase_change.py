@@ -19,8 +19,8 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.patches import Patch
 
 from tms.analysis import theory
-from tms.core.io import Run
 from tms.analysis.phase_diagram import OTHER, PhaseGrid, nearest_column, phase_grid
+from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
 
 # Hue of the extra feature by its superposition: 0 (dedicated) blue → ≥ 1 red.
@@ -171,12 +171,16 @@ def plot_phase_diagram(run: Run):
 
     _legend(fig, n)
     spec = run.spec
-    caption(fig, (
-        f"ReLU output model; features of importance 1, the extra (last) feature of importance $r$; "
-        f"{spec['replicas']} models per cell ({grid.aggregate.replace('_', ' ')}). Solid line: closed-form "
-        f"boundary; dotted: best candidate 20% below the runner-up; circle: triple point (1, 4/7). "
-        f"Loss panels: candidate losses (dashed), their minimum (grey), trained models (dots)."
-    ), y=0.3)
+    caption(
+        fig,
+        (
+            f"ReLU output model; features of importance 1, the extra (last) feature of importance $r$; "
+            f"{spec['replicas']} models per cell ({grid.aggregate.replace('_', ' ')}). Solid line: closed-form "
+            f"boundary; dotted: best candidate 20% below the runner-up; circle: triple point (1, 4/7). "
+            f"Loss panels: candidate losses (dashed), their minimum (grey), trained models (dots)."
+        ),
+        y=0.3,
+    )
     return fig
 
 
@@ -193,13 +197,23 @@ def _colour_key(ax) -> None:
 
 def _legend(fig, n: int) -> None:
     palette = _candidate_palette(n)
-    handles = [Patch(facecolor=palette[c.label], edgecolor="0.5", lw=0.3, label=_short(c))
-               for c in theory.candidates(n)]
+    handles = [
+        Patch(facecolor=palette[c.label], edgecolor="0.5", lw=0.3, label=_short(c)) for c in theory.candidates(n)
+    ]
     if n == 3:
         handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="0.5", lw=0.3, label="none of these"))
     height = fig.get_size_inches()[1]
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(LEFT / WIDTH, 0.36 / height), ncol=len(handles),
-               frameon=False, handlelength=1.2, columnspacing=1.0, fontsize=6, borderaxespad=0)
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(LEFT / WIDTH, 0.36 / height),
+        ncol=len(handles),
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
+        fontsize=6,
+        borderaxespad=0,
+    )
 
 
 def _short(c: theory.Candidate) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from tms.core.io import Run
 from tms.analysis.metrics import represented, superposition
 from tms.analysis.neurons import monosemantic, neuron_alignment, polysemantic
+from tms.core.io import Run
 from tms.plots.neurons import stack_plot
 from tms.plots.style import (
     SUPERPOSITION_CMAP,
@@ -34,8 +34,13 @@ def plot_privileged_basis(hidden: Run, output: Run):
     panels = best_by_density(hidden)
     contrast = {round(d, 9): k for d, k in best_by_density(output)}
     cols = len(panels)
-    fig, axes = plt.subplots(3, cols, figsize=(WIDTH, 3.6), squeeze=False,
-                             gridspec_kw={"height_ratios": [1, 1.6, 1], "hspace": 0.45, "wspace": 0.25})
+    fig, axes = plt.subplots(
+        3,
+        cols,
+        figsize=(WIDTH, 3.6),
+        squeeze=False,
+        gridspec_kw={"height_ratios": [1, 1.6, 1], "hspace": 0.45, "wspace": 0.25},
+    )
     for c, (d, k) in enumerate(panels):
         W = hidden.W[k]
         top, mid, bottom = axes[:, c]
@@ -64,7 +69,8 @@ def plot_privileged_basis(hidden: Run, output: Run):
         f"(paper: 1,000) judged on {spec['recipe']['eval_samples']:,} fresh samples, "
         f"{spec['recipe']['steps']:,} steps. Stacks: one rectangle per weight, height |W_ih|, negative "
         f"weights below the axis; M/P: mono/polysemantic neuron (a feature counts when its positive weight is "
-        f"≥ 1/4 of the neuron's largest; negative weights only inhibit). Bottom: ReLU-output model, best of {other['replicas']}: WᵀW is "
+        "≥ 1/4 of the neuron's largest; negative weights only inhibit). Bottom: ReLU-output model, best of "
+        f"{other['replicas']}: WᵀW is "
         "unchanged by rotations, so its W is not aligned with any basis. Alignment: mean over "
         "represented features of max_h W_ih²/‖W_i‖².",
         y=-0.05,

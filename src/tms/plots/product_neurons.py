@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from tms.core.io import Run
 from tms.analysis.product import diagonal_alignment
+from tms.core.io import Run
 from tms.core.models.product import ProductMLP
 from tms.plots.style import WIDTH, axes_in, caption
 
@@ -29,8 +29,14 @@ def _plane() -> torch.Tensor:
 
 
 def _image(ax, values: np.ndarray, limit: float, title: str) -> None:
-    ax.imshow(values.reshape(GRID, GRID), cmap="RdBu_r", vmin=-limit, vmax=limit,
-              extent=(-SPAN, SPAN, -SPAN, SPAN), interpolation="nearest")
+    ax.imshow(
+        values.reshape(GRID, GRID),
+        cmap="RdBu_r",
+        vmin=-limit,
+        vmax=limit,
+        extent=(-SPAN, SPAN, -SPAN, SPAN),
+        interpolation="nearest",
+    )
     ax.set_title(title, fontsize=6)
     ax.set_xticks([])
     ax.set_yticks([])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt  # noqa: E402  (after tms.plots.style chose the backend)
 import numpy as np
 import seaborn as sns
 from matplotlib.colors import ListedColormap
 
 from tms.plots.style import STYLE, WIDTH, save_figure
-
-import matplotlib.pyplot as plt  # noqa: E402  (after tms.plots.style chose the backend)
 
 # not run, not measured, not held, held
 STATES = ("not run", "not measured", "not held", "held")

@@ -1,4 +1,5 @@
-"""Beyond the paper: sparse autoencoders on a toy model's hidden activations (``tms.core.sae``, measured by ``tms.analysis.sae``).
+"""Beyond the paper: sparse autoencoders on a toy model's hidden activations (trained by
+``tms.core.sae``, measured by ``tms.analysis.sae``).
 
 Top: per source density, each SAE's fraction of variance unexplained against its L0 (mean active
 latents), one colour per kind, settings of a kind joined (the reconstruction–sparsity trade-off;
@@ -13,9 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from tms.analysis.sae import RECOVERED, sae_table
 from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
-from tms.analysis.sae import RECOVERED, sae_table
 
 KIND_STYLE = {"relu_l1": ("#1f77b4", "ReLU + L1"), "topk": ("#d62728", "TopK"), "jumprelu": ("#2ca02c", "JumpReLU")}
 
@@ -32,7 +33,9 @@ def plot_sae_recovery(run: Run):
             rows = np.flatnonzero((t["density"] == d) & (t["kind"] == kind))
             rows = rows[np.argsort(t["l0"][rows])]
             colour, label = KIND_STYLE[kind]
-            ax.plot(np.maximum(t["l0"][rows], 0.05), t["fvu"][rows], color=colour, marker="o", ms=2.5, lw=0.8, label=label)
+            ax.plot(
+                np.maximum(t["l0"][rows], 0.05), t["fvu"][rows], color=colour, marker="o", ms=2.5, lw=0.8, label=label
+            )
         active = float(t["active"][t["density"] == d][0])
         ax.axvline(max(active, 0.05), color="0.6", ls=":", lw=0.7)
         ax.set_xscale("log")
@@ -43,7 +46,9 @@ def plot_sae_recovery(run: Run):
         if j == 0:
             ax.set_ylabel("variance unexplained")
             ax.legend(frameon=False, fontsize=5)
-    for col, (key, label) in enumerate((("mmcs", "MMCS (best SAE of a kind)"), ("recovered", f"share with an atom at cos > {RECOVERED}"))):
+    for col, (key, label) in enumerate(
+        (("mmcs", "MMCS (best SAE of a kind)"), ("recovered", f"share with an atom at cos > {RECOVERED}"))
+    ):
         ax = axes_in(fig, 0.5 + col * 3.3, 0.55, 2.6, 1.1)
         for kind in kinds:
             colour, name = KIND_STYLE[kind]

@@ -115,6 +115,8 @@ def save_figure(fig, path, preview=None) -> None:
         # No CreationDate: the same figure gives the same bytes, so rebuilds are detectable.
         atomic_write(path, lambda tmp: fig.savefig(tmp, format="pdf", metadata={"CreationDate": None}))
         if preview is not None:
-            atomic_write(preview, lambda tmp: fig.savefig(tmp, format="png", dpi=PREVIEW_DPI, metadata={"Software": None}))
+            atomic_write(
+                preview, lambda tmp: fig.savefig(tmp, format="png", dpi=PREVIEW_DPI, metadata={"Software": None})
+            )
     finally:
         plt.close(fig)

@@ -66,7 +66,9 @@ class CorrelatedFeatures:
     def batch(self, batch: int) -> "SetBatch":
         return SetBatch(self, batch)
 
-    def sample(self, batch: int, generator: torch.Generator | None = None, out: "SetBatch | None" = None) -> torch.Tensor:
+    def sample(
+        self, batch: int, generator: torch.Generator | None = None, out: "SetBatch | None" = None
+    ) -> torch.Tensor:
         """``x [inst, batch, n]`` (a view of feature-major ``[inst, n, batch]``)."""
         if out is None:
             out = self.batch(batch)

@@ -28,7 +28,9 @@ class GaussianInputs:
         inst, n = self.shape
         return torch.empty(inst, n, batch, device=self.density.device)
 
-    def sample(self, batch: int, generator: torch.Generator | None = None, out: torch.Tensor | None = None) -> torch.Tensor:
+    def sample(
+        self, batch: int, generator: torch.Generator | None = None, out: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """``x [inst, batch, n]`` (a transposed view of a feature-major buffer)."""
         inst, n = self.shape
         xt = out if out is not None else self.batch(batch)
