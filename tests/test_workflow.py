@@ -82,19 +82,20 @@ def test_one_figure_plans_only_its_own_training():
     assert not planned(out, "claims") and not planned(out, "replication")
 
 
-@pytest.mark.parametrize("profile", ["default", "gpu", "slurm"])
+@pytest.mark.parametrize("profile", ["default", "gpu", "slurm", "slurm-gpu"])
 def test_paper_config_dry_runs_under_each_profile(profile):
-    """Every profile plans the paper config; the GPU and SLURM profiles give training a GPU
-    (which device: auto then uses) and the SLURM one names its account only there."""
+    """Every profile plans the paper config; the GPU profiles give training a GPU (which device:
+    auto then uses), the CPU ones none (a GPU request on a CPU-only partition never starts), and
+    the SLURM ones name their account."""
     rc, out = snakemake("-n", "--forceall", "--profile", f"profiles/{profile}", "--configfile", "config/paper.yaml")
     assert rc == 0, out[-3000:]
     assert planned_experiments(out) == set(EXPERIMENTS)
     train_jobs = planned(out, "train") + planned(out, "train_shard")
-    if profile == "default":
-        assert not any("gpu=1" in job for job in train_jobs)
+    if profile in ("default", "slurm"):
+        assert train_jobs and not any("gpu=1" in job for job in train_jobs)
     else:
         assert train_jobs and all("gpu=1" in job for job in train_jobs)
-    if profile == "slurm":
+    if profile.startswith("slurm"):
         assert "slurm_account=" in out
 
 
