@@ -1,4 +1,4 @@
-"""tms.analysis.metrics against exact polytopes (FIGURES.md §0) and a hand-written per-feature loop.
+"""tms.analysis.metrics against exact polytopes (docs/figures.md "Common setup") and a hand-written per-feature loop.
 
 W has shape [..., n, m]: row i is feature i's embedding W_i.
 """
@@ -89,7 +89,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_polytope_dimensionality(name):
-    """Exact D_i of the polytopes listed in FIGURES.md §0."""
+    """Exact D_i of the polytopes listed in docs/figures.md "Common setup"."""
     W, want = CASES[name]
     D = metrics.feature_dimensionality(W)
     torch.testing.assert_close(D, torch.full((W.shape[0],), want, dtype=DT), rtol=1e-12, atol=1e-12)

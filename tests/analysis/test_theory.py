@@ -1,4 +1,4 @@
-"""Closed-form phase-change theory (paper #phase-change, FIGURES.md §3: C7.1, C7.3, C8.1, C8.2)."""
+"""Closed-form phase-change theory: C7.1, C7.3, C8.1, C8.2 (docs/figures.md, "Analytic background")."""
 
 import numpy as np
 import pytest

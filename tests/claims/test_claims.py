@@ -1,4 +1,4 @@
-"""tms.claims as a whole: claim checks never plot (DESIGN.md: data flows one way)."""
+"""tms.claims as a whole: claim checks never plot (docs/architecture.md: data flows one way)."""
 
 from __future__ import annotations
 

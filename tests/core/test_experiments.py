@@ -83,7 +83,7 @@ def test_every_configured_experiment_resolves(config):
 
 
 def test_paper_settings_of_the_default_config(config):
-    """FIGURES.md §1, §2: intro n=5, m=2, I=0.9^i; basic results n=20, m=5, I=0.7^i."""
+    """docs/figures.md (intro, basic_results): intro n=5, m=2, I=0.9^i; basic results n=20, m=5, I=0.7^i."""
     intro = Experiment.from_config("intro", config)
     assert (intro.model, intro.n_features, intro.n_hidden, intro.importance_decay) == ("relu_output", 5, 2, 0.9)
     basic = Experiment.from_config("basic_relu", config)

@@ -241,7 +241,7 @@ def test_xavier_normal_std_independent_of_instances(inst):
 @pytest.mark.parametrize("inst, paper_std", [(1, 0.408), (10, 0.258), (100, 0.0970)])
 def test_notebook_init_matches_torch_xavier_on_3d_tensor(inst, paper_std):
     """ "notebook": the statistics of torch.nn.init.xavier_normal_ on an [inst, 5, 2] tensor
-    (FIGURES.md §0 pitfall: the std shrinks with the instance count)."""
+    (docs/figures.md "Recipe" pitfall: the std shrinks with the instance count)."""
     n, m = 5, 2
     repeats = max(1, 20_000 // (inst * n * m))
     g = torch.Generator().manual_seed(0)

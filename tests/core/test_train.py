@@ -153,7 +153,7 @@ def test_adamw_single_step_default_recipe(random_params):
 
 
 def test_dense_linear_reaches_closed_form_optimum():
-    """Linear model, n=20, m=5, I=0.7^i, density 1 (FIGURES.md §2, C4.1): the optimum keeps the top
+    """Linear model, n=20, m=5, I=0.7^i, density 1 (docs/figures.md, C4.1): the optimum keeps the top
     m features as an orthonormal set and sets the others' bias to E[x] = 1/2, so its loss is
     Σ_{i≥m} I_i (s/3 − s²/4) / n = 0.002323 ("mean" reduction).
 
@@ -344,7 +344,7 @@ def test_bad_train_arguments(make_recipe):
 
 
 def test_recipe_defaults_are_the_notebook_recipe():
-    """FIGURES.md §0: AdamW, lr 1e-3, weight decay 0.01, batch 1024, 10,000 steps, constant lr,
+    """docs/figures.md "Common setup": AdamW, lr 1e-3, weight decay 0.01, batch 1024, 10,000 steps, constant lr,
     xavier-normal init, mean reduction."""
     r = Recipe()
     assert (r.optimizer, r.lr, r.weight_decay, r.batch_size, r.steps, r.schedule, r.init, r.loss_reduction) == (

@@ -1,4 +1,4 @@
-# Claim checks (FIGURES.md claim ids) and the replication report that merges them.
+# Claim checks (docs/figures.md claim ids) and the replication report that merges them.
 
 
 rule claims:

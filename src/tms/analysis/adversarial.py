@@ -1,4 +1,4 @@
-"""Adversarial vulnerability of superposition (paper #adversarial, FIGURES.md §6, F19).
+"""Adversarial vulnerability of superposition (paper #adversarial, docs/figures.md, F19).
 
 For the ReLU output model x' = ReLU(WWᵀx + b) (our layout: ``W [n, m]``, G = WWᵀ ``[n, n]``, the
 paper's WᵀW), the pre-activation of output i is (Gx)_i, so among perturbations of L2 norm ε the

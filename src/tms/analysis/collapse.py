@@ -1,4 +1,4 @@
-"""Collapse of correlated feature sets (paper #geometry-collapsing, FIGURES.md §4 F14–F16).
+"""Collapse of correlated feature sets (paper #geometry-collapsing, docs/figures.md F14–F16).
 
 When correlated features become dense, a set stops giving each member its own direction and
 represents them all along one shared direction, its principal component ((a + b)/√2 for a pair:

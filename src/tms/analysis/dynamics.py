@@ -1,4 +1,4 @@
-"""Learning dynamics (paper #learning, FIGURES.md §5, F17): how each feature's dimensionality
+"""Learning dynamics (paper #learning, docs/figures.md, F17): how each feature's dimensionality
 D_i moves during training, read from the trainer's log-spaced weight checkpoints.
 
 A *jump* is measured per feature as the largest share of its total change in D_i that happens

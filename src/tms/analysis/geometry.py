@@ -1,4 +1,4 @@
-"""Which polytope each feature belongs to (paper #geometry, FIGURES.md §4).
+"""Which polytope each feature belongs to (paper #geometry, docs/figures.md).
 
 The paper reads a trained W as a *tegum product*: the represented features split into groups
 whose embeddings span mutually orthogonal subspaces, and each group (a *tegum factor*) forms a

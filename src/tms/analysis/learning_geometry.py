@@ -1,4 +1,4 @@
-"""Learning as a sequence of geometric transformations (paper #learning-geometric, FIGURES.md §5 F18).
+"""Learning as a sequence of geometric transformations (paper #learning-geometric, docs/figures.md F18).
 
 Six features in two correlated sets of three (``tms.core.data.correlated``: a set switches on as a whole),
 embedded in m = 3 dimensions. Read off the trainer's log-spaced weight checkpoints

@@ -1,4 +1,4 @@
-"""Geometry of a trained W (FIGURES.md §0 "Metrics", paper #geometry).
+"""Geometry of a trained W (docs/figures.md "Metrics", paper #geometry).
 
 All functions take ``W`` of shape ``[..., n, m]`` (row i is feature i's embedding W_i) and
 broadcast over leading instance axes.

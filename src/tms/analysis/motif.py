@@ -1,5 +1,5 @@
 """The asymmetric-superposition motif of the abs-value model (paper #computation-asymmetric-motif,
-FIGURES.md §8, F27), found automatically.
+docs/figures.md, F27), found automatically.
 
 The motif: one neuron h stores two features a and b with very unequal input weights of opposite
 sign, |W₁[b,h]| ≪ |W₁[a,h]|, and roughly reciprocal output weights, so that h gives |x_a| to output a

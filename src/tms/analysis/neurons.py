@@ -1,5 +1,5 @@
 """Neuron-level measures of a privileged hidden basis (paper #privileged-basis, #computation;
-FIGURES.md §7–§8).
+docs/figures.md).
 
 Weights use the package layout: ``W`` (or the abs-value model's ``W1``, ``W2``) ``[..., n, m]``
 with row i = feature i and column h = neuron h, so neuron h's input weights are ``W[..., :, h]``.

@@ -1,4 +1,5 @@
-"""Closed-form phase-change theory for the ReLU output model (paper #phase-change, FIGURES.md §3).
+"""Closed-form phase-change theory for the ReLU output model (paper #phase-change; docs/figures.md,
+"Analytic background").
 
 Figures 7 (n=2, m=1) and 8 (n=3, m=2). Every feature has density s (= 1 − S, the probability of
 being non-zero; active values are U[0, 1]). The *extra* feature (the last one) has importance r,
@@ -56,7 +57,7 @@ def antipodal_loss(w_a, w_b, s):
 
 @dataclass(frozen=True)
 class Candidate:
-    """One candidate solution of FIGURES.md §3.
+    """One candidate solution of docs/figures.md "Analytic background".
 
     Attributes:
         label: short name (unique within a given n).

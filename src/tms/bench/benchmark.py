@@ -2,7 +2,7 @@
 
 Both run in the same process on the same machine, interleaved repeat by repeat, so a noisy
 machine slows both alike; we report medians and the ratio (reference / ours). Sizes are
-n × m × instances at batch 1024 (DESIGN.md "Performance").
+n × m × instances at batch 1024 (docs/speed.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The reference loop: the authors' notebook recipe written plainly (DESIGN.md "Performance").
+"""The reference loop: the authors' notebook recipe written plainly (docs/speed.md).
 
 Batch-major layout ``[batch, inst, n]``, two ``torch.rand`` draws per step (mask and value),
 two einsums, autograd and ``torch.optim.AdamW(lr=1e-3)``. It is the yardstick of ``tms bench``

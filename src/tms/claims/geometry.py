@@ -16,7 +16,7 @@ RUN = "uniform_superposition"
 DENSE_TOL = 0.05  # D* within 0.05 of 1 at density 1
 STICKY_TOL, STICKY_POINTS = 0.05, 3  # a plateau: ≥ 3 consecutive densities with D* within 0.05 of 1/2
 MONOTONE_SLACK = 0.02  # single models per density: D* may rise by ≤ 0.02 between neighbours
-# The fractions of FIGURES.md C10.1 and the test for a line at each: the share of represented
+# The fractions of docs/figures.md C10.1 and the test for a line at each: the share of represented
 # features within LINE of it, per unit of D, against the share in the flanks LINE..FLANK away
 # (other lines' own bands excluded); a line is a cluster at least ENRICH times denser.
 LINES = {3 / 4: "3/4", 2 / 3: "2/3", 1 / 2: "1/2", 2 / 5: "2/5", 3 / 8: "3/8"}

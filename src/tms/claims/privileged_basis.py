@@ -11,7 +11,7 @@ from tms.claims import Measured, claim
 RUN, CONTRAST = "privileged_basis", "privileged_basis_relu_output"
 ANCHOR = "#privileged-basis"
 FIGURE = "privileged_basis"
-# The paper's regimes (FIGURES.md §7): (lowest density of the regime, represented features).
+# The paper's regimes (docs/figures.md): (lowest density of the regime, represented features).
 REGIMES = ((0.5, 5), (0.2, 6), (0.135, 7), (0.1, 7), (0.045, 8), (0.0, 10))
 COUNT_TOL = 1  # the paper's counts are exact for this tiny model; ±1 allows one borderline feature
 ALIGN_MARGIN = 0.15  # "neuron-aligned, unlike the ReLU output model": a clear gap, not noise

@@ -5,7 +5,7 @@ every (point, replica) pair is one instance of a single batched training run. In
 ``k`` belongs to point ``k // replicas`` and replica ``k % replicas``. Keeping every replica
 lets analyses choose their aggregation (best of k, drop the worst, ...).
 
-Phase diagrams (paper #phase-change, FIGURES.md §3) sweep a 2-D grid instead: with
+Phase diagrams (paper #phase-change, docs/figures.md "Analytic background") sweep a 2-D grid instead: with
 ``relative_importance`` set, the points are densities × relative importances (density-major:
 point ``p`` has density ``densities[p // R]`` and relative importance ``r = relative_importance[p % R]``,
 R = len(relative_importance)); every feature has importance 1 except the last (the "extra"

@@ -1,6 +1,6 @@
 """The shared trainer: one call trains a batch of independent model instances.
 
-Defaults are the authors' notebook recipe (FIGURES.md §0): AdamW (lr 1e-3, weight decay 0.01),
+Defaults are the authors' notebook recipe (docs/figures.md "Common setup"): AdamW (lr 1e-3, weight decay 0.01),
 batch 1024 fresh samples per step, 10,000 steps, constant learning rate, xavier-normal init,
 b = 0, loss = per-instance mean over batch and features, summed over instances.
 """

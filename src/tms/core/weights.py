@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import torch
 
-REPRESENTED_NORM = 0.5  # ‖W_i‖ above this counts as represented (FIGURES.md §0)
+REPRESENTED_NORM = 0.5  # ‖W_i‖ above this counts as represented (docs/figures.md "Common setup")
 
 
 def feature_norms(W: torch.Tensor) -> torch.Tensor:

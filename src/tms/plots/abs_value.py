@@ -1,4 +1,4 @@
-"""Paper Figures 24–27 (#computation, FIGURES.md F24–F27): the abs-value model
+"""Paper Figures 24–27 (#computation, docs/figures.md F24–F27): the abs-value model
 h = ReLU(W₁x), y' = ReLU(W₂h + b), every hidden unit rescaled so its largest |W₁| is 1 (§8).
 
 * ``abs_small`` (F24): n = 3, m = 6, dense: W₁ and W₂ as heatmaps and W₁'s neuron stacks — each

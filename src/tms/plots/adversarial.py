@@ -1,5 +1,5 @@
 """F19 (#adversarial): vulnerability to the analytic attack and features per dimension across
-sparsity, and their scatter (FIGURES.md §6). Dots are every replica; lines join the best replica
+sparsity, and their scatter (docs/figures.md). Dots are every replica; lines join the best replica
 of each density (lowest evaluation loss)."""
 
 from __future__ import annotations

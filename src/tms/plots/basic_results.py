@@ -1,4 +1,4 @@
-"""Paper Figures 4 and 5 (#demonstrating-basic-results, FIGURES.md F4/F5).
+"""Paper Figures 4 and 5 (#demonstrating-basic-results, docs/figures.md F4/F5).
 
 One column per model: the linear model (its first density; its solution does not depend on
 density), then the ReLU-output model from dense to sparse. Each column stacks WᵀW ``[n, n]`` with b

@@ -22,7 +22,7 @@ from tms.plots.style import LABEL_GRAM, WIDTH, axes_in, caption, heatmap
 SET_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 STYLES = ("-", "--", ":")
 LIMIT = 1.25
-# The paper's collapse regimes for three correlated pairs (FIGURES.md F16): (from, to, collapsed pairs).
+# The paper's collapse regimes for three correlated pairs (docs/figures.md F16): (from, to, collapsed pairs).
 PAPER_REGIMES = ((0.0, 0.05, 0), (0.05, 0.15, 1), (0.15, 0.2, 2), (0.25, 0.5, 3))
 
 

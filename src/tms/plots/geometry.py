@@ -19,7 +19,7 @@ from tms.analysis.metrics import cosine, dimensions_per_feature, feature_dimensi
 from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
 
-# The fractions the paper marks (FIGURES.md F10) with their polytopes.
+# The fractions the paper marks (docs/figures.md F10) with their polytopes.
 FRACTIONS = {
     1.0: "dedicated",
     3 / 4: "tetrahedron",

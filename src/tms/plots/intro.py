@@ -1,4 +1,4 @@
-"""Paper Figure 1 (#motivation, FIGURES.md F0): five features in two dimensions.
+"""Paper Figure 1 (#motivation, docs/figures.md F0): five features in two dimensions.
 
 One panel per density (dense → sparse): each feature's embedding W_i ∈ R² drawn as a line from
 the origin, coloured by importance, with ‖W‖_F² (the represented-feature count) underneath and

@@ -1,4 +1,4 @@
-"""Paper Figures 7 and 8 (#phase-change, FIGURES.md F7/F8): theoretical and empirical phase diagrams.
+"""Paper Figures 7 and 8 (#phase-change, docs/figures.md F7/F8): theoretical and empirical phase diagrams.
 
 Each figure has four panels on log axes: the closed-form phase map (``tms.analysis.theory``), the
 empirical map of the trained grid (``tms.analysis.phase_diagram``), and the candidates' loss curves along
@@ -33,7 +33,7 @@ CANDIDATE_COLOURS = {
     "others_antipodal": "#92c5de",
 }
 OTHER_COLOUR = "#8c8c8c"
-LOSS_COLUMNS = (0.5, 2.0)  # r of the loss-curve panels (FIGURES.md C7.3)
+LOSS_COLUMNS = (0.5, 2.0)  # r of the loss-curve panels (docs/figures.md C7.3)
 THEORY_POINTS = 241  # per axis of the closed-form panel
 MARGIN_LEVEL = 0.2  # the dotted contour: best closed-form loss 20% below the runner-up (C7.4)
 

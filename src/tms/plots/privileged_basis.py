@@ -1,4 +1,4 @@
-"""Paper Figures 20 and 22 (#privileged-basis, FIGURES.md F20/F22): the tied ReLU-hidden model
+"""Paper Figures 20 and 22 (#privileged-basis, docs/figures.md F20/F22): the tied ReLU-hidden model
 (n = 10, m = 5, I = 0.75^i) from dense to sparse, one column per density (one regime each).
 
 Rows: raw W as the paper prints it (m×n: neurons down, features across, −1 blue … +1 red); the

@@ -1,4 +1,4 @@
-"""Correlated and anticorrelated feature sets (paper #geometry-correlated, FIGURES.md §4 F14–F16).
+"""Correlated and anticorrelated feature sets (paper #geometry-correlated, docs/figures.md F14–F16).
 
 The features are split into consecutive sets of ``set_size`` (features ``[s·k, (s+1)·k)`` form
 set s). Within a set:

@@ -21,7 +21,7 @@ def init_weight(inst: int, n: int, m: int, init: str, generator: torch.Generator
 
     ``xavier_normal``: each instance's n×m matrix gets std sqrt(2 / (n + m)), independent of
     the number of instances. ``notebook``: ``torch.nn.init.xavier_normal_`` on the whole 3-D
-    tensor as the authors' notebook does, whose scale depends on ``inst`` (FIGURES.md §0 pitfall).
+    tensor as the authors' notebook does, whose scale depends on ``inst`` (docs/figures.md "Recipe" pitfall).
     """
     if init == "xavier_normal":
         std = math.sqrt(2.0 / (n + m))
