@@ -12,3 +12,23 @@ def test_claims_import_no_plotting():
     code = "import sys, tms.claims; print(sorted(m for m in sys.modules if m.startswith(('tms.plots', 'matplotlib'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_report_blocks_show_each_claim_as_short_text():
+    """The report's per-figure view: one block per claim with its status, seeds and measured value
+    as text (a dict reads "key value; ..."), never a raw dict."""
+    from tms.claims import to_blocks
+
+    row = {
+        "id": "C9.1",
+        "required": True,
+        "status": "held",
+        "statement": "D* ≈ 1 when dense.",
+        "expected": "1",
+        "tolerance": "±0.05",
+        "measured": {"D*": 1.0035, "1/(1−S)": 1.0},
+        "note": "",
+    }
+    text = to_blocks([row, {**row, "id": "C9.2", "seeds": {"held": 2, "of": 3}, "verdict": "replicates"}])
+    assert "**C9.1** (required): **held**" in text and "measured: D* 1.004; 1/(1−S) 1" in text
+    assert "on 2 of 3 seeds (replicates)" in text and "{" not in text

@@ -123,6 +123,26 @@ def add_study(results: list[dict], record: dict | None, config_hash: str | None 
     return out
 
 
+def to_blocks(results: list[dict]) -> str:
+    """The claims as short Markdown blocks, one per claim (the report's per-figure view): its id,
+    status, seed count and verdict on one line, then the statement and the measured value as text."""
+    out = []
+    for r in results:
+        head = f"**{r['id']}**{' (required)' if r['required'] else ''}: **{r['status']}**"
+        if r.get("seeds"):
+            head += f", on {r['seeds']['held']} of {r['seeds']['of']} seeds ({r['verdict']})"
+        measured = format_value(r["measured"]) + (f" ({r['note']})" if r.get("note") else "")
+        out += [
+            head,
+            "",
+            f"- {r['statement']}",
+            f"- expected: {r['expected']}; tolerance: {r['tolerance']}",
+            f"- measured: {measured}",
+            "",
+        ]
+    return "\n".join(out)
+
+
 def to_markdown(results: list[dict]) -> str:
     """The replication table as Markdown (with the study's seed counts and verdicts when the rows
     carry them, ``add_study``)."""
