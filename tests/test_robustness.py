@@ -133,3 +133,27 @@ def test_figure_is_written(tmp_path):
     statuses = {"default": "held", "seed1": "not measured", "seed2": "not held", "xavier": "held"}
     plot_robustness(study(CONFIG, PAPER, claims_by_variant(statuses)), tmp_path / "r.pdf", tmp_path / "r.png")
     assert (tmp_path / "r.pdf").stat().st_size > 1000 and (tmp_path / "r.png").stat().st_size > 1000
+
+
+def test_a_variant_that_trains_the_default_runs_is_not_another_recipe():
+    """A recipe variant that changes nothing in a figure's runs (here init: notebook, already the
+    default) is marked as the default again and never makes a "recipe" verdict."""
+    config = copy.deepcopy(CONFIG)
+    config["robustness"]["variants"]["same"] = {
+        "label": "notebook init",
+        "recipe": {"init": "notebook"},
+        "figures": ["intro"],
+    }
+    statuses = {
+        "default": "not held",
+        "seed1": "not held",
+        "seed2": "not held",
+        "xavier": "not held",
+        "long": "not held",
+        "same": "held",
+    }
+    claims = {v: [row("C", s)] for v, s in statuses.items()}
+    [claim] = study(config, PAPER, claims)["claims"]
+    assert claim["results"]["same"]["same_as_default"] and not claim["results"]["xavier"]["same_as_default"]
+    assert claim["verdict"] == "not replicated" and "notebook init" not in claim["verdict_text"]
+    assert "held (= default)" in to_markdown(study(config, PAPER, claims))

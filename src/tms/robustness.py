@@ -56,6 +56,25 @@ def _changed_recipe(default_spec: dict, variant_spec: dict) -> dict:
     return {k: variant_spec[k] if k == "seed" else variant_spec["recipe"][k] for k in sorted(keys)}
 
 
+def _trained_runs(config: dict, figure: str) -> list[str]:
+    """The experiments trained for ``figure``: its runs, the SAEs replaced by their source run."""
+    sae_source = (config.get("sae") or {}).get("source")
+    return [e if e in config["experiments"] else sae_source for e in experiments_for(figure)]
+
+
+def changes(config: dict, name: str, figure: str) -> dict:
+    """What variant ``name`` changes in the runs of ``figure`` ({} when it trains exactly the
+    default's runs, e.g. the xavier variant of an experiment whose default init is xavier)."""
+    from tms.core.experiments import Experiment
+
+    cfg, out = variant_config(config, name), {}
+    for exp in _trained_runs(config, figure):
+        if exp in config["experiments"]:
+            base = Experiment.from_config(exp, config).to_dict()
+            out.update(_changed_recipe(base, Experiment.from_config(exp, cfg).to_dict()))
+    return out
+
+
 def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool:
     """Whether ``paper_config`` trains every run of ``figure`` with the recipe that variant
     ``name`` changes (e.g. 30,000 steps for abs_sparsity under a 3x steps variant)."""
@@ -98,7 +117,15 @@ def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> di
                 results[n] = {"status": row["status"], "measured": row["measured"]}
         ran = [n for n in seeds if results.get(n, {}).get("status") in ("held", "not held")]
         held = [n for n in ran if results[n]["status"] == "held"]
-        under = [n for n in table if table[n]["kind"] == "recipe" and results.get(n, {}).get("status") == "held"]
+        for n in results:  # a variant that changes nothing in this figure's runs is the default again
+            results[n]["same_as_default"] = n != DEFAULT and not changes(config, n, figure)
+        under = [
+            n
+            for n in table
+            if table[n]["kind"] == "recipe"
+            and results.get(n, {}).get("status") == "held"
+            and not results[n]["same_as_default"]
+        ]
         if len(held) >= min(SEED_MAJORITY, len(ran)) and held:
             kind = "replicates"
             text = f"held on {len(held)} of {len(ran)} seeds of the default config"
@@ -115,7 +142,11 @@ def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> di
             text = f"held on {len(held)} of {len(ran)} seeds of the default config; held under " + "; ".join(parts)
         else:
             kind = "not replicated"
-            tried = [f"{table[n]['label']}: {_short(results[n]['measured'], 60)}" for n in results if n != DEFAULT]
+            tried = [
+                f"{table[n]['label']}: {_short(results[n]['measured'], 60)}"
+                for n in results
+                if n != DEFAULT and not results[n]["same_as_default"]
+            ]
             text = f"held on {len(held)} of {len(ran)} seeds and under no variant tried (" + "; ".join(tried) + ")"
         rows.append(
             {
@@ -163,13 +194,21 @@ def to_markdown(record: dict, seconds: float | None = None) -> str:
         lines.append(f"| `{n}` | {', '.join(f'{k} {x}' for k, x in change.items())} | {figs} |")
     lines += [
         "",
+        "(= default): the variant trains exactly the default's runs for that figure (e.g. xavier init where"
+        " the default already departs to it); such a cell is not counted as another recipe.",
+        "",
         "| claim | " + " | ".join(f"`{n}`" for n in names) + " | verdict |",
         "|---|" + "---|" * (len(names) + 1),
     ]
     mark = {"held": "held", "not held": "**not held**", "not measured": "not measured"}
     for r in record["claims"]:
         cells = [r["id"] + ("*" if r["required"] else "")]
-        cells += [mark[r["results"][n]["status"]] if n in r["results"] else "–" for n in names]
+        cells += [
+            (mark[r["results"][n]["status"]] + (" (= default)" if r["results"][n]["same_as_default"] else ""))
+            if n in r["results"]
+            else "–"
+            for n in names
+        ]
         cells.append(f"{r['verdict']}: {r['verdict_text']}")
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines += ["", "## Measured values", ""]
