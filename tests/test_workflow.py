@@ -141,7 +141,7 @@ def quick(tmp_path_factory):
     root = tmp_path_factory.mktemp("workflow")
     for name in ("Snakefile", "environment.yml"):
         shutil.copy2(REPO / name, root / name)
-    for name in ("workflow", "config", "profiles"):
+    for name in ("workflow", "config", "profiles", "docs"):  # docs: the study's record the table reads
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(PACKAGE, root / "src" / "tms", ignore=shutil.ignore_patterns("__pycache__"))
     env = {"PYTHONPATH": str(root / "src")}
@@ -231,6 +231,13 @@ def test_quick_replication_report_is_well_formed(quick):
         assert per_figure == [c for c in claims if c["figure"] == figure]
     md = (root / "results" / "replication.md").read_text()
     assert all(i in md for i in ids)
+    # the committed study record was made on the default config, not the quick one: the table
+    # carries its seed counts and verdicts and says so
+    record = {c["id"] for c in json.loads((REPO / "docs" / "robustness.json").read_text())["claims"]}
+    for claim in claims:
+        assert claim["study"].endswith("not this build's"), claim
+        assert (claim["seeds"] is not None) == (claim["id"] in record)
+    assert "| seeds | verdict |" in md
 
 
 def test_second_run_has_nothing_to_do(quick):

@@ -14,8 +14,8 @@ results = []
 for path in sm.input.claims:
     with open(path) as f:
         results.extend(json.load(f))
-if sm.input.get("record"):  # the robustness study's seed counts and verdicts
-    with open(sm.input.record) as f:
+for path in sm.input.get("record", []):  # the robustness study's seed counts and verdicts, if recorded
+    with open(path) as f:
         results = add_study(results, json.load(f), config_hash(sm.config))
 write_replication(results, sm.output.json, sm.output.md)
 failed = required_failures(results)
