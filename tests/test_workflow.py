@@ -229,9 +229,7 @@ def test_quick_replication_report_is_well_formed(quick):
     for figure in FIGURES:
         per_figure = json.loads((root / "results" / "claims" / f"{figure}.json").read_text())
         study = {"study", "seeds", "verdict", "verdict_text"}  # added by the table from the record
-        assert per_figure == [
-            {k: v for k, v in c.items() if k not in study} for c in claims if c["figure"] == figure
-        ]
+        assert per_figure == [{k: v for k, v in c.items() if k not in study} for c in claims if c["figure"] == figure]
     md = (root / "results" / "replication.md").read_text()
     assert all(i in md for i in ids)
     # the committed study record was made on the default config, not the quick one: the table
