@@ -58,6 +58,7 @@ def _figures(*figures: Figure) -> dict[str, Figure]:
 
 
 BEYOND = "beyond the paper"
+DOUBLE_DESCENT = ("double_descent_m2", "double_descent_m3", "double_descent_m4")  # finite-data runs, by m
 
 # figure name (figures/<name>.pdf) -> its entry, in the paper's order
 FIGURES: dict[str, Figure] = _figures(
@@ -362,6 +363,49 @@ FIGURES: dict[str, Figure] = _figures(
         "SAEs trained on the hidden activations of the F9 sweep's models, where the true feature directions are "
         "known: reconstruction error against L0 per source density, and how many true features an atom matches "
         "(cosine > 0.9). Look for which kind reaches the lower-left of each panel and where recovery succeeds.",
+    ),
+    Figure(
+        name="double_descent",
+        paper=BEYOND,
+        anchor="",
+        title="test and training loss against the training-set size T: double descent, by m.",
+        experiments=DOUBLE_DESCENT,
+        plotter="tms.plots.memorization:plot_double_descent",
+        claims="tms.claims.memorization",
+        category="9. Beyond the paper",
+        caption="**Beyond the paper: double descent (Henighan et al. 2023).** ReLU-output models trained full-batch on "
+        "T fixed unit-norm sparse points (n = 500 features at density 0.02, 10 active per point), for m = 2, 3, 4: "
+        "test loss on fresh points and training loss against T. Look for a test-loss peak between the regime that "
+        "memorizes the points (small T) and the one that learns the features (large T), and for the peak moving "
+        "to larger T as m grows.",
+    ),
+    Figure(
+        name="memorization_geometry",
+        paper=BEYOND,
+        anchor="",
+        title="m = 2: the training points' hidden vectors and the features at a small, the peak and a large T.",
+        experiments=DOUBLE_DESCENT[:1],
+        plotter="tms.plots.memorization:plot_memorization_geometry",
+        claims="tms.claims.memorization",
+        category="9. Beyond the paper",
+        caption="**Beyond the paper: memorizing points or features.** The m = 2 model of the double-descent sweep at "
+        "a small T, at its test-loss peak and at the largest T: the hidden vectors h_t = W x_t of the training "
+        "points (top) and the features W_i (bottom). Look for the points on a regular polygon while the features "
+        "only follow them, then a few features on a polygon while the points crowd onto them.",
+    ),
+    Figure(
+        name="data_vs_feature_dimensionality",
+        paper=BEYOND,
+        anchor="",
+        title="the dimensionality of every training point and every feature against T.",
+        experiments=DOUBLE_DESCENT,
+        plotter="tms.plots.memorization:plot_data_vs_feature_dimensionality",
+        claims="tms.claims.memorization",
+        category="9. Beyond the paper",
+        caption="**Beyond the paper: data dimensionality against feature dimensionality.** For each m, the paper's "
+        "dimensionality D = ‖v‖² / Σ_u (v̂·u)² of every training point's hidden vector (red) and of every "
+        "feature (blue) against T. Look for the points holding the dimensions when T is small, the features when "
+        "T is large, and both low in between, where the test loss peaks.",
     ),
 )
 

@@ -53,12 +53,17 @@ def test_every_configured_experiment_resolves(config):
         rd = entry.get("relative_density")  # #geometry-non-uniform: the last feature's density is r x the rest's
         if rd is not None:
             points = [(dv, rv) for dv in d for rv in grid_values("rd", rd)]
+        sizes = entry.get("train_set_sizes")  # finite data: densities x training-set sizes
+        if sizes is not None:
+            points = [(dv, T) for dv in d for T in sizes]
         r, n = entry.get("replicas", 1), entry["n_features"]
         assert exp.n_instances == len(points) * r, name
         table = exp.instance_table()
         assert table["point"] == [k // r for k in range(len(points) * r)]
         assert table["replica"] == [k % r for k in range(len(points) * r)]
         assert table["density"] == [float(points[k // r][0]) for k in range(len(points) * r)]
+        if sizes is not None:
+            assert table["train_size"] == [points[k // r][1] for k in range(len(points) * r)]
         feats = exp.features()
         assert feats.shape == (exp.n_instances, n)
         torch.testing.assert_close(feats.density[:, 0], torch.tensor(table["density"]))

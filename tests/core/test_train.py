@@ -319,6 +319,9 @@ def test_nan_params_diverge(make_recipe):
         ("checkpoints", -1, ["recipe.checkpoints"]),
         ("checkpoints", 20_000, ["recipe.checkpoints", "steps"]),
         ("checkpoints", 2.0, ["recipe.checkpoints"]),
+        ("warmup", -1, ["recipe.warmup"]),
+        ("warmup", 10_000, ["recipe.warmup", "steps"]),
+        ("warmup", 1.5, ["recipe.warmup"]),
     ],
 )
 def test_bad_recipe_raises(field, value, words):
@@ -376,6 +379,17 @@ def test_lr_at_schedules():
         and cos.lr_at(T) == pytest.approx(0, abs=1e-15)
     )
     assert Recipe(steps=T, lr=lr, schedule="linear").lr_at(50) == pytest.approx(0.075)
+
+
+def test_lr_at_warmup():
+    """A warm-up of w steps: lr·(t+1)/w for t < w, then the schedule over the remaining T − w steps
+    (the follow-up's 2,500 linear warm-up steps, then cosine decay)."""
+    T, w, lr = 100, 10, 0.1
+    r = Recipe(steps=T, lr=lr, schedule="cosine", warmup=w)
+    assert [r.lr_at(t) for t in (0, 4, 9)] == pytest.approx([0.01, 0.05, 0.1])
+    for t in (10, 40, 99):
+        assert r.lr_at(t) == pytest.approx(lr * 0.5 * (1 + math.cos(math.pi * (t - w) / (T - w))))
+    assert Recipe(steps=T, lr=lr, warmup=w).lr_at(50) == lr  # constant after the warm-up
 
 
 def test_checkpoint_steps_are_log_spaced():

@@ -125,6 +125,23 @@ def _geometry_runs() -> dict[str, Run]:
             for wd, decay in (("0", 0.0), ("001", 0.01), ("01", 0.1))
         },
         "product_neurons": _run("product", 2, 4, [1.0], decay=1.0),
+        **{
+            f"double_descent_m{m}": Run(
+                *run_experiment(
+                    Experiment(
+                        name=f"double_descent_m{m}",
+                        model="relu_output",
+                        n_features=20,
+                        n_hidden=m,
+                        densities=(0.1,),
+                        train_set_sizes=(4, 10, 30),
+                        replicas=2,
+                        recipe=TINY,
+                    )
+                )
+            )
+            for m in (2, 3, 4)
+        },
         "learning_geometry": Run(
             *run_experiment(
                 Experiment(
@@ -192,6 +209,12 @@ def test_unknown_figure_raises_and_writes_nothing(runs, tmp_path):
 def test_missing_run_raises(runs, tmp_path):
     with pytest.raises(ValueError, match="basic_relu"):
         plot_figure("basic_results", {"basic_linear": runs["basic_linear"]}, tmp_path / "x.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_memorization_geometry_needs_a_2d_model(runs, tmp_path):
+    with pytest.raises(ValueError, match="2-D"):
+        plot_figure("memorization_geometry", {"double_descent_m2": runs["double_descent_m3"]}, tmp_path / "x.pdf")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -26,6 +26,13 @@ r × the others' (instance_table()["relative_density"]).
 own (its own job under Snakemake, so shards spread over cores, GPUs or cluster nodes) with a seed
 derived from (seed, shard); ``merge_shards`` joins them into the one artefact analyses read.
 A sharded run is reproducible but draws other random numbers than the same experiment unsharded.
+
+``train_set_sizes`` (beyond the paper: memorization and double descent, ``tms.core.data.finite``)
+trains on finite data: the points become densities × train_set_sizes (density-major;
+instance_table()["train_size"]), and each point is a batched run of its own, of ``replicas``
+instances trained full-batch on a fixed set of T unit-norm points per instance, tested on fresh
+unit-norm points. Point ``p`` uses the seed ``point_seed(p)``; its training set is
+``training_set(p)``, regenerated exactly from that seed (so runs store no data).
 """
 
 from __future__ import annotations
@@ -38,11 +45,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from tms.core.data import CorrelatedFeatures, GaussianInputs, SparseFeatures, importance_decay
+from tms.core.data import (
+    CorrelatedFeatures,
+    FiniteFeatures,
+    GaussianInputs,
+    SparseFeatures,
+    UnitNorm,
+    importance_decay,
+)
 from tms.core.data.correlated import KINDS
 from tms.core.io import SHARED_TENSORS
 from tms.core.models import make_model
-from tms.core.train import MAX_SEED, Recipe, check_seed, train
+from tms.core.train import MAX_SEED, Recipe, check_seed, stream_generator, train
 from tms.core.validation import check_positive_int, is_finite_number, is_int, is_number
 
 
@@ -65,6 +79,7 @@ class Experiment:
     set_size: int = 1
     relative_density: tuple[float, ...] | None = None
     shards: int = 1
+    train_set_sizes: tuple[int, ...] | None = None
 
     def __post_init__(self):
         self._check()
@@ -86,6 +101,7 @@ class Experiment:
             )
         self._check_feature_sets()
         self._check_relative_density()
+        self._check_train_set_sizes()
         check_seed(self.seed)
         importance_decay(1, self.importance_decay)  # validates the decay
         for key in ("n_features", "n_hidden", "replicas", "shards"):
@@ -143,7 +159,15 @@ class Experiment:
             )
         if entry.get("relative_density") is not None:
             entry["relative_density"] = tuple(grid_values(f"{name}.relative_density", entry["relative_density"]))
+        if isinstance(entry.get("train_set_sizes"), list):
+            entry["train_set_sizes"] = tuple(entry["train_set_sizes"])
         return cls(name=name, seed=int(config.get("seed", 0)), recipe=recipe, **entry)
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> "Experiment":
+        """The experiment a run was trained from (``run.spec``, the inverse of ``to_dict``)."""
+        entry = {k: tuple(v) if isinstance(v, list) else v for k, v in spec.items() if k != "recipe"}
+        return cls(**entry, recipe=Recipe(**spec["recipe"]))
 
     def to_dict(self) -> dict:
         out = {
@@ -164,6 +188,8 @@ class Experiment:
             out["relative_density"] = list(self.relative_density)
         if self.shards > 1:  # likewise absent when the run is one job
             out["shards"] = self.shards
+        if self.train_set_sizes is not None:
+            out["train_set_sizes"] = list(self.train_set_sizes)
         if self.relative_importance is not None:  # absent otherwise: older specs (and runs) stay unchanged
             out["relative_importance"] = list(self.relative_importance)
             out["aggregate"] = self.aggregate
@@ -174,6 +200,8 @@ class Experiment:
         """``(density, relative importance or None)`` per sweep point, density-major."""
         if self.relative_density is not None:  # densities × relative_density; r in instance_table()
             return [(d, None) for d in self.densities for _ in self.relative_density]
+        if self.train_set_sizes is not None:  # densities × train_set_sizes; T in instance_table()
+            return [(d, None) for d in self.densities for _ in self.train_set_sizes]
         if self.relative_importance is None:
             return [(d, None) for d in self.densities]
         return [(d, r) for d in self.densities for r in self.relative_importance]
@@ -196,7 +224,54 @@ class Experiment:
         if self.relative_density is not None:
             R = len(self.relative_density)
             table["relative_density"] = [self.relative_density[(i // self.replicas) % R] for i in k]
+        if self.train_set_sizes is not None:
+            R = len(self.train_set_sizes)
+            table["train_size"] = [self.train_set_sizes[(i // self.replicas) % R] for i in k]
         return table
+
+    def _check_train_set_sizes(self) -> None:
+        """Finite data (memorization and double descent): positive integer sizes, alone."""
+        sizes = self.train_set_sizes
+        if sizes is None:
+            return
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or not len(sizes):
+            raise ValueError(f"{self.name}.train_set_sizes must be a non-empty list of integers >= 1; got {sizes!r}")
+        for size in sizes:
+            check_positive_int(f"{self.name}.train_set_sizes", size)
+        object.__setattr__(self, "train_set_sizes", tuple(sizes))
+        if (
+            self.relative_importance is not None
+            or self.relative_density is not None
+            or self.feature_sets != "independent"
+            or self.shards != 1
+            or make_model(self.model).data == "gaussian"
+        ):
+            raise ValueError(
+                f"{self.name}.train_set_sizes trains on finite sparse data: it cannot be combined with "
+                "relative_importance, relative_density, feature_sets, shards or a model on gaussian inputs"
+            )
+
+    def point_seed(self, point: int) -> int:
+        """The seed of sweep point ``point`` of a finite-data experiment, derived from (seed, point)."""
+        if self.train_set_sizes is None:
+            raise ValueError(f"{self.name}: point seeds belong to finite-data experiments (train_set_sizes)")
+        if not is_int(point) or not 0 <= point < len(self.points):
+            raise ValueError(f"{self.name}: point must be an integer in [0, {len(self.points)}); got {point!r}")
+        return int(np.random.SeedSequence([self.seed, point]).generate_state(1)[0]) % MAX_SEED
+
+    def _point_instances(self, point: int) -> range:
+        return range(point * self.replicas, (point + 1) * self.replicas)
+
+    def test_features(self, point: int) -> UnitNorm:
+        """The distribution point ``point`` is tested on: its sparse features, scaled to unit norm."""
+        return UnitNorm(self.features(self._point_instances(point)))
+
+    def training_set(self, point: int) -> FiniteFeatures:
+        """Point ``point``'s training set: T points per replica (``[replicas, T, n]`` as ``.x``),
+        drawn on the CPU from the point's data stream, so every device trains on the same set."""
+        T = self.train_set_sizes[point % len(self.train_set_sizes)]
+        generator = stream_generator(self.point_seed(point), "data")
+        return FiniteFeatures(self.test_features(point), T, generator)
 
     def _check_relative_density(self) -> None:
         """Non-uniform sparsity (#geometry-non-uniform): the last feature's density is r × the others'."""
@@ -326,8 +401,11 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False,
     A sharded experiment (``shards`` > 1) trains each shard's instances as a batched run of their
     own, with the shard's own seed (``Experiment.shard_seed``); without ``shard`` all shards are
     trained one after another and merged, which gives exactly the artefact that merging
-    separately trained shards (``merge_shards``, the Snakemake path) gives.
+    separately trained shards (``merge_shards``, the Snakemake path) gives. A finite-data
+    experiment (``train_set_sizes``) goes to ``run_finite``.
     """
+    if exp.train_set_sizes is not None:
+        return run_finite(exp, device, progress)
     if shard is None and exp.shards > 1:
         return merge_shards(exp, [run_experiment(exp, device, progress, i) for i in range(exp.shards)])
     instances = exp.shard(shard or 0)
@@ -343,16 +421,6 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False,
         device=device,
         progress=progress,
     )
-    tensors = {
-        **result.params,
-        "importance": exp.importance(instances),
-        "eval_loss": result.eval_loss,
-        "loss_curve": result.loss_curve,
-        "loss_steps": torch.tensor(result.loss_steps),
-        **{f"checkpoints.{k}": v for k, v in result.checkpoints.items()},
-    }
-    if result.checkpoints:
-        tensors["checkpoint_steps"] = torch.tensor(exp.recipe.checkpoint_steps())
     meta = {
         "experiment": exp.to_dict(),
         "instances": {k: v[instances.start : instances.stop] for k, v in exp.instance_table().items()},
@@ -361,6 +429,62 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False,
     }
     if exp.shards > 1:
         meta["shard"] = {"index": shard, "instances": [instances.start, instances.stop], "seed": seed}
+    return _tensors(exp, result, exp.importance(instances)), meta
+
+
+def _tensors(exp: Experiment, result, importance: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The artefact's tensors of one batched training run."""
+    tensors = {
+        **result.params,
+        "importance": importance,
+        "eval_loss": result.eval_loss,
+        "loss_curve": result.loss_curve,
+        "loss_steps": torch.tensor(result.loss_steps),
+        **{f"checkpoints.{k}": v for k, v in result.checkpoints.items()},
+    }
+    if result.checkpoints:
+        tensors["checkpoint_steps"] = torch.tensor(exp.recipe.checkpoint_steps())
+    return tensors
+
+
+def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False):
+    """Train a finite-data experiment: each sweep point is a batched run of its ``replicas``
+    instances, full-batch on ``exp.training_set(point)`` (every step sees all T points) with the
+    point's seed, tested on fresh points of the same distribution (``eval_loss``). The artefact
+    joins the points in order and adds ``train_loss`` ``[inst]``: the final loss on the training set.
+    """
+    model = make_model(exp.model)
+    parts, cells = [], []
+    for point in range(len(exp.points)):
+        start = time.perf_counter()
+        data = exp.training_set(point)
+        importance = exp.importance(exp._point_instances(point))
+        result = train(
+            model,
+            data,
+            importance,
+            exp.n_hidden,
+            recipe=dataclasses.replace(exp.recipe, batch_size=data.size),  # full batch
+            seed=exp.point_seed(point),
+            device=device,
+            progress=progress,
+            test_features=exp.test_features(point),
+        )
+        with torch.no_grad():
+            train_loss, _ = model.loss_and_grads(result.params, data.x, importance, exp.recipe.loss_reduction)
+        parts.append({**_tensors(exp, result, importance), "train_loss": train_loss})
+        seconds = round(time.perf_counter() - start, 2)
+        cells.append({"point": point, "train_size": data.size, "seed": exp.point_seed(point), "train_seconds": seconds})
+    tensors = {
+        name: parts[0][name] if name in SHARED_TENSORS else torch.cat([p[name] for p in parts]) for name in parts[0]
+    }
+    meta = {
+        "experiment": exp.to_dict(),
+        "instances": exp.instance_table(),
+        "device": str(device),
+        "train_seconds": round(sum(c["train_seconds"] for c in cells), 2),
+        "points": cells,
+    }
     return tensors, meta
 
 

@@ -42,6 +42,7 @@ class Recipe:
     eval_samples: int = 100_000
     log_every: int = 100
     checkpoints: int = 0
+    warmup: int = 0
 
     def __post_init__(self):
         for name, allowed in (
@@ -54,6 +55,8 @@ class Recipe:
                 raise ValueError(f"recipe.{name} must be one of {allowed}; got {getattr(self, name)!r}")
         for name in ("steps", "batch_size", "eval_samples", "log_every"):
             check_positive_int(f"recipe.{name}", getattr(self, name))
+        if not is_int(self.warmup) or not 0 <= self.warmup < self.steps:
+            raise ValueError(f"recipe.warmup must be an integer in [0, steps={self.steps}); got {self.warmup!r}")
         k = self.checkpoints
         if not is_int(k) or not 0 <= k <= self.steps:
             raise ValueError(f"recipe.checkpoints must be an integer in [0, steps={self.steps}]; got {k!r}")
@@ -75,8 +78,11 @@ class Recipe:
         return sorted({round(s) - 1 for s in np.geomspace(1, self.steps, self.checkpoints)})
 
     def lr_at(self, step: int) -> float:
-        """Learning rate at 0-based ``step``: constant, cosine or linear decay to 0."""
-        frac = step / self.steps
+        """Learning rate at 0-based ``step``: a linear warm-up over the first ``warmup`` steps
+        (lr · (step + 1) / warmup), then constant, cosine or linear decay to 0 over the rest."""
+        if step < self.warmup:
+            return self.lr * (step + 1) / self.warmup
+        frac = (step - self.warmup) / (self.steps - self.warmup)
         if self.schedule == "cosine":
             return self.lr * 0.5 * (1 + math.cos(math.pi * frac))
         if self.schedule == "linear":
@@ -177,7 +183,7 @@ def make_step(model, params, opt, features, importance, recipe: Recipe, generato
     checkpoints = set(recipe.checkpoint_steps())
 
     def step(i: int) -> torch.Tensor | None:
-        if recipe.schedule != "constant":
+        if recipe.schedule != "constant" or recipe.warmup:
             for group in opt.param_groups:
                 group["lr"] = recipe.lr_at(i)
         x = features.sample(recipe.batch_size, generator, out=batch)
@@ -202,6 +208,7 @@ def train(
     device: str = "cpu",
     params: dict[str, torch.Tensor] | None = None,
     progress: bool = False,
+    test_features=None,
 ) -> TrainResult:
     """Train ``inst`` independent instances of ``model`` jointly.
 
@@ -213,6 +220,8 @@ def train(
         n_hidden: m, the hidden dimension.
         seed: seeds three independent streams: init, training data, evaluation sample.
         params: initial parameters (default: drawn from ``recipe.init``).
+        test_features: the distribution of the evaluation sample (default: ``features``); a
+            finite training set (``tms.core.data.FiniteFeatures``) is tested on fresh points.
 
     Returns a ``TrainResult``; raises ``TrainingDiverged`` if any loss turns NaN/inf.
     """
@@ -249,7 +258,10 @@ def train(
         if not bool(torch.isfinite(v).all()):
             raise TrainingDiverged(f"parameter {name} is NaN/inf after training")
     eval_gen = stream_generator(seed, "eval", dev)
-    eval_loss = evaluate(model, final, features, importance, recipe, eval_gen)
+    test_features = features if test_features is None else test_features.to(dev)
+    if test_features.shape != features.shape:
+        raise ValueError(f"test_features must have shape {features.shape}; got {test_features.shape}")
+    eval_loss = evaluate(model, final, test_features, importance, recipe, eval_gen)
     _check_finite(eval_loss, recipe.steps)
     return TrainResult(
         params={k: v.cpu() for k, v in final.items()},
