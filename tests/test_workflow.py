@@ -196,7 +196,12 @@ def test_quick_runs_record_the_overlaid_spec(quick):
         assert run.spec["name"] == name
         assert run.spec["recipe"]["steps"] == overlay["recipe"]["steps"]
         assert run.spec["replicas"] == overlay["experiments"][name]["replicas"]
-        grid = run.spec.get("relative_importance") or run.spec.get("relative_density") or [None]
+        grid = (
+            run.spec.get("relative_importance")
+            or run.spec.get("relative_density")
+            or run.spec.get("train_set_sizes")
+            or [None]
+        )
         cells = len(run.spec["densities"]) * len(grid)
         assert run.eval_loss.shape[0] == cells * run.spec["replicas"]  # one loss per instance, any model
         jobs = [f"{name}.{i}" for i in range(run.spec["shards"])] if "shards" in run.spec else [name]
