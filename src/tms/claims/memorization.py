@@ -45,24 +45,24 @@ def _curves(runs) -> dict[int, list]:
 )
 def points_form_a_polygon(runs):
     curve = [f for f in fits(runs[DOUBLE_DESCENT[0]]) if f.T > f.m + 1]
-    rows = {}
+    if not curve:
+        return Measured({}, False, "no training-set size above m + 1")
+    rows, held = {}, False
     for f in curve:
         if f.T > SHOWN and rows:
             break
         gaps, norms = polygon_deviation(f.h)
+        data, feature = float(f.data_dim.min()), float(f.feature_dim.max())
+        if f is curve[0]:  # the judged size; the others are listed only
+            held = gaps <= REGULAR and norms <= REGULAR and DOMINANT * feature <= data
         rows[f"T = {f.T}"] = {
             "gap deviation": round(gaps, 3),
             "norm spread": round(norms, 3),
-            "min D_t (2/T)": f"{float(f.data_dim.min()):.3f} ({2 / f.T:.3f})",
-            "max D_i": round(float(f.feature_dim.max()), 3),
+            "min D_t (2/T)": f"{data:.3f} ({2 / f.T:.3f})",
+            "max D_i": round(feature, 3),
             "train loss": f"{f.train_loss:.1e}",
         }
-    if not curve:
-        return Measured(rows, False, "no training-set size above m + 1")
-    f = curve[0]
-    gaps, norms = polygon_deviation(f.h)
-    held = gaps <= REGULAR and norms <= REGULAR and DOMINANT * float(f.feature_dim.max()) <= float(f.data_dim.min())
-    return Measured(rows, held, f"judged at T = {f.T}; larger T listed, not judged")
+    return Measured(rows, held, f"judged at T = {curve[0].T}; larger T listed, not judged")
 
 
 @claim(

@@ -257,7 +257,7 @@ class Experiment:
             raise ValueError(f"{self.name}: point seeds belong to finite-data experiments (train_set_sizes)")
         if not is_int(point) or not 0 <= point < len(self.points):
             raise ValueError(f"{self.name}: point must be an integer in [0, {len(self.points)}); got {point!r}")
-        return int(np.random.SeedSequence([self.seed, point]).generate_state(1)[0]) % MAX_SEED
+        return derived_seed(self.seed, point)
 
     def _point_instances(self, point: int) -> range:
         return range(point * self.replicas, (point + 1) * self.replicas)
@@ -336,7 +336,7 @@ class Experiment:
         self.shard(index)  # validates the index
         if self.shards == 1:
             return self.seed
-        return int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0]) % MAX_SEED
+        return derived_seed(self.seed, index)
 
     def features(self, instances: range | None = None) -> SparseFeatures | CorrelatedFeatures | GaussianInputs:
         """The data source of every instance, or of ``instances`` only (a shard)."""
@@ -366,6 +366,11 @@ class Experiment:
 
 AGGREGATES = ("best", "drop_worst")
 FEATURE_SETS = ("independent", *KINDS)
+
+
+def derived_seed(seed: int, index: int) -> int:
+    """An independent seed for part ``index`` of a run seeded ``seed`` (a shard, a finite-data point)."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0]) % MAX_SEED
 
 
 def grid_values(key: str, value) -> list[float]:
@@ -456,7 +461,7 @@ def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False):
     model = make_model(exp.model)
     parts, cells = [], []
     for point in range(len(exp.points)):
-        start = time.perf_counter()
+        start, seed = time.perf_counter(), exp.point_seed(point)
         data = exp.training_set(point)
         importance = exp.importance(exp._point_instances(point))
         result = train(
@@ -465,7 +470,7 @@ def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False):
             importance,
             exp.n_hidden,
             recipe=dataclasses.replace(exp.recipe, batch_size=data.size),  # full batch
-            seed=exp.point_seed(point),
+            seed=seed,
             device=device,
             progress=progress,
             test_features=exp.test_features(point),
@@ -474,7 +479,7 @@ def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False):
             train_loss, _ = model.loss_and_grads(result.params, data.x, importance, exp.recipe.loss_reduction)
         parts.append({**_tensors(exp, result, importance), "train_loss": train_loss})
         seconds = round(time.perf_counter() - start, 2)
-        cells.append({"point": point, "train_size": data.size, "seed": exp.point_seed(point), "train_seconds": seconds})
+        cells.append({"point": point, "train_size": data.size, "seed": seed, "train_seconds": seconds})
     tensors = {
         name: parts[0][name] if name in SHARED_TENSORS else torch.cat([p[name] for p in parts]) for name in parts[0]
     }
