@@ -72,6 +72,9 @@ def test_steps_factor_multiplies_each_experiments_own_steps():
         ({"seeds": ["1"]}, ["robustness.seeds", "'1'"]),
         ({"variants": {"seed1": {}}, "seeds": [1]}, ["'seed1'", "new name"]),
         ({"variants": {"x": {"steps_factor": 0}}}, ["robustness.variants.x.steps_factor", "positive integer"]),
+        ({"variants": {"x": {"of": "y"}}}, ["robustness.variants.x.of", "recipe variant before it"]),
+        ({"variants": {"y": {}, "x": {"of": "y", "seed": 0}}}, ["robustness.variants.x.seed", "differ"]),
+        ({"variants": {"y": {}, "x": {"of": "y", "seed": 1}, "z": {"of": "x", "seed": 2}}}, ["variants.z.of", "'y'"]),
     ],
 )
 def test_bad_settings_name_the_key(robustness, words):
@@ -83,3 +86,21 @@ def test_bad_settings_name_the_key(robustness, words):
 def test_unknown_variant_names_the_known_ones():
     with pytest.raises(ValueError, match="seed1"):
         variant_config(BASE, "nope")
+
+
+def test_a_repeat_on_another_seed_names_its_recipe_variant():
+    config = {**BASE, "robustness": {"variants": {"xavier": {"recipe": {"init": "xavier_normal"}}}}}
+    config["robustness"]["variants"]["xavier_s1"] = {"of": "xavier", "seed": 1, "recipe": {"init": "xavier_normal"}}
+    table = variant_settings(config)
+    assert table["xavier_s1"]["of"] == "xavier" and table["xavier_s1"]["kind"] == "recipe"
+    assert spec(variant_config(config, "xavier_s1"), "a") == {**spec(variant_config(config, "xavier"), "a"), "seed": 1}
+
+
+def test_an_overlay_is_merged_first_and_makes_a_paper_variant(tmp_path):
+    overlay = tmp_path / "paper.yaml"
+    overlay.write_text("experiments:\n  a:\n    replicas: 10\n    densities: [0.1, 0.01]\n")
+    config = {**BASE, "robustness": {"variants": {"paper": {"overlay": str(overlay)}}}}
+    assert variant_settings(config)["paper"]["kind"] == "paper"
+    paper = spec(variant_config(config, "paper"), "a")
+    assert paper == {**spec(BASE, "a"), "replicas": 10, "densities": [0.1, 0.01]}
+    assert spec(variant_config(config, "paper"), "b") == spec(BASE, "b")

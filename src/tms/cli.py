@@ -5,6 +5,7 @@
     tms check intro basic_results        # -> results/replication.{json,md}
     tms check --required results/replication.json   # exit 1 if a required claim failed
     tms bench --json                     # trainer vs the reference loop
+    tms project --overlay config/paper.yaml   # each experiment's training time, projected
 
 Each command's options: ``tms <command> --help``.
 """
@@ -68,7 +69,7 @@ def cmd_plot(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from tms.claims import required_failures, write_replication
+    from tms.claims import headline, required_failures, write_replication
 
     if args.required:
         results = json.loads(Path(args.required).read_text())
@@ -84,10 +85,36 @@ def cmd_check(args) -> int:
         write_replication(results, Path(args.out).with_suffix(".json"), Path(args.out).with_suffix(".md"))
     for r in results:
         print(f"{r['id']:<14} {r['status']:<13} {'required' if r['required'] else ''}")
+    print(headline(results))
     failed = required_failures(results)
     if failed:
         print(f"required claims not held: {[r['id'] for r in failed]}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def cmd_project(args) -> int:
+    from tms.bench.projection import project
+    from tms.core.experiments import Experiment
+    from tms.core.io import write_json
+
+    config = _config(args)
+    names = args.experiments or list(config["experiments"])
+    unknown = sorted(set(names) - set(config["experiments"]))
+    if unknown:
+        raise ValueError(f"unknown experiment(s) {unknown}; allowed: {sorted(config['experiments'])}")
+    rows = []
+    for name in names:
+        rows.append(project(Experiment.from_config(name, config)))
+        r = rows[-1]
+        print(
+            f"{name:<30} {r['instances']:>6} instances × {r['steps']:>6} steps in {r['jobs']:>2} job(s): "
+            f"{r['per_step_ms']:>8.2f} ms/step, {r['projected_s'] / 60:8.1f} min (one thread)",
+            flush=True,
+        )
+    print(f"total {sum(r['projected_s'] for r in rows) / 60:.1f} one-thread CPU minutes")
+    if args.out:
+        write_json(args.out, rows)
+    return 0
 
 
 def cmd_bench(args) -> int:
@@ -124,6 +151,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="results/replication.json")
     c.add_argument("--required", metavar="JSON", help="only gate on an existing replication.json")
     c.set_defaults(func=cmd_check)
+
+    pr = sub.add_parser("project", help="each experiment's training time, projected from timed steps")
+    pr.add_argument("experiments", nargs="*", help="default: every experiment of the config")
+    pr.add_argument("--config", help=f"base config (default {DEFAULT_CONFIG})")
+    pr.add_argument("--overlay", action="append", default=[], help="config overlay, e.g. config/paper.yaml")
+    pr.add_argument("--out", help="also write the JSON here")
+    pr.set_defaults(func=cmd_project)
 
     b = sub.add_parser("bench", help="ms/step of the trainer vs the reference loop")
     b.add_argument("--json", action="store_true", help="print JSON")

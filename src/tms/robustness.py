@@ -1,19 +1,26 @@
 """The robustness study: every claim re-checked under variants of the configuration.
 
 A *variant* (``tms.variants``) is the default config with a few settings changed: another seed,
-recipe keys, or more steps; it checks the claims of its ``figures`` (all by default). The default
-build itself (seed 0, ``results/claims/``) is the variant ``default``; the study's ``seeds`` are
-variants ``seed1``, ``seed2``, ... that change the seed only.
+recipe keys, more steps, or the paper's own scale (``config/paper.yaml`` as an overlay); it checks
+the claims of its ``figures`` (all by default). The default build itself (seed 0,
+``results/claims/``) is the variant ``default``; the study's ``seeds`` are variants ``seed1``,
+``seed2``, ... that change the seed only.
 
 From the claims measured under every variant the study gives each claim a verdict:
 
-* ``replicates``: held on at least 2 of the 3 seeds of the default config (a majority);
-* ``recipe``: not so, but held under a named variant's recipe (and whether ``config/paper.yaml``
-  trains its figure with that recipe);
-* ``not replicated``: held under no variant tried; the measured values of every variant are listed.
+* ``replicates``: held on at least 2 of the 3 seeds of the default config;
+* ``replicates at paper scale``: not so, but held in the ``paper`` variant (config/paper.yaml);
+* ``recipe``: neither, but held under a named recipe variant on at least 2 of its 3 seeds (the
+  variant and its repeats on other seeds, ``of:``);
+* ``not replicated``: under nothing tried, the paper's scale included; the measured values of
+  every variant are listed;
+* ``not replicated at default scale``: likewise, but the paper variant has not run the claim's
+  figure (the record says why: a projected time, or not yet run).
 
-The study's record (``results/robustness.json``, copied to ``docs/robustness.json`` when it is
-re-run) is what the replication table reads for its seed counts and verdicts.
+The record keys each figure by a hash of the resolved specs of the runs its claims read, under
+every variant (``figure_hashes``): a change to one experiment makes only its figures' rows stale,
+and ``reusable`` lets a new study take a variant's checks of a figure from the committed record
+when that variant's specs for the figure are unchanged, instead of training them again.
 """
 
 from __future__ import annotations
@@ -21,21 +28,27 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tms.figures import FIGURES, experiments_for
+from tms.core.train import TRAINING_STREAM
+from tms.figures import BEYOND, FIGURES, experiments_for
 from tms.variants import DEFAULT, variant_config, variant_settings
 
-VERDICTS = ("replicates", "recipe", "not replicated")
+VERDICTS = ("replicates", "replicates at paper scale", "recipe", "not replicated", "not replicated at default scale")
 SEED_MAJORITY = 2  # of the three seeds
+RECORD_FORMAT = 2
 
 
 def variants(config: dict) -> dict[str, dict]:
-    """``tms.variants.variant_settings`` with each variant's figures resolved (None: every
-    figure) and checked against the figure registry."""
+    """``tms.variants.variant_settings`` with each variant's figures resolved (None: every figure
+    but those it does not run) and checked against the figure registry."""
     table = variant_settings(config)
     for name, v in table.items():
-        figures = v["figures"]
+        figures, not_run = v["figures"], v["not_run"]
+        if any(f not in FIGURES for f in not_run):
+            raise ValueError(
+                f"robustness.variants.{name}.not_run must name figures from {tuple(FIGURES)}; got {sorted(not_run)}"
+            )
         if figures is None:
-            v["figures"] = list(FIGURES)
+            v["figures"] = [f for f in FIGURES if f not in not_run]
         elif not figures or any(f not in FIGURES for f in figures):
             raise ValueError(
                 f"robustness.variants.{name}.figures must be a non-empty list of figures from {tuple(FIGURES)}; got "
@@ -47,7 +60,62 @@ def variants(config: dict) -> dict[str, dict]:
 def config_hash(config: dict) -> str:
     """A short hash of everything in ``config`` that decides a claim (the study section aside)."""
     body = {k: v for k, v in config.items() if k != "robustness"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    return _hash(body)
+
+
+def _hash(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def run_specs(config: dict, figure: str) -> dict[str, dict]:
+    """The resolved spec of every run that ``figure``'s claims read under ``config`` (the SAEs:
+    their settings and their source run's spec; None for a run the config does not have)."""
+    from tms.core.experiments import Experiment
+
+    out = {}
+    for exp in experiments_for(figure):
+        if exp in config["experiments"]:
+            out[exp] = Experiment.from_config(exp, config).to_dict()
+        elif "sae" in config:  # the sparse autoencoders, trained on config["sae"]["source"]
+            sae = config["sae"]
+            out[exp] = {"sae": sae, "source": Experiment.from_config(sae["source"], config).to_dict()}
+        else:
+            out[exp] = None
+    return out
+
+
+def spec_hash(config: dict, name: str, figure: str) -> str:
+    """The hash of the runs variant ``name`` trains for ``figure`` (and of the trainer's random
+    stream, ``TRAINING_STREAM``, which a change of the sampler or the init bumps)."""
+    return _hash({"stream": TRAINING_STREAM, "runs": run_specs(variant_config(config, name), figure)})
+
+
+def figure_hashes(config: dict) -> dict[str, dict]:
+    """Per figure: ``{"hash": ..., "variants": {variant: spec_hash}}`` over the variants that run it;
+    ``hash`` changes when any of them would train other runs for the figure."""
+    table = variants(config)
+    out = {}
+    for figure in FIGURES:
+        per = {n: spec_hash(config, n, figure) for n, v in table.items() if figure in v["figures"]}
+        out[figure] = {"hash": _hash(per), "variants": per}
+    return out
+
+
+def reusable(record: dict | None, config: dict, name: str, figure: str) -> list[dict] | None:
+    """Variant ``name``'s checks of ``figure`` from a committed ``record`` when that variant would
+    train exactly the runs the record's checks were made on (else None): claim rows with the
+    record's status and measured value, marked ``from_record``."""
+    if not record or record.get("format") != RECORD_FORMAT or name == DEFAULT:
+        return None
+    made = record["figures"].get(figure, {}).get("variants", {}).get(name)
+    if made is None or made != spec_hash(config, name, figure):
+        return None
+    rows = []
+    for r in record["claims"]:
+        if r["figure"] == figure and name in r["results"]:
+            res = r["results"][name]
+            rows.append({"id": r["id"], "figure": figure, "status": res["status"], "measured": res["measured"]})
+    return [{**r, "from_record": True} for r in rows]
 
 
 def _changed_recipe(default_spec: dict, variant_spec: dict) -> dict:
@@ -56,23 +124,10 @@ def _changed_recipe(default_spec: dict, variant_spec: dict) -> dict:
     return {k: variant_spec[k] if k == "seed" else variant_spec["recipe"][k] for k in sorted(keys)}
 
 
-def _trained_runs(config: dict, figure: str) -> list[str]:
-    """The experiments trained for ``figure``: its runs, the SAEs replaced by their source run."""
-    sae_source = (config.get("sae") or {}).get("source")
-    return [e if e in config["experiments"] else sae_source for e in experiments_for(figure)]
-
-
-def changes(config: dict, name: str, figure: str) -> dict:
-    """What variant ``name`` changes in the runs of ``figure`` ({} when it trains exactly the
-    default's runs, e.g. the xavier variant of an experiment whose default init is xavier)."""
-    from tms.core.experiments import Experiment
-
-    cfg, out = variant_config(config, name), {}
-    for exp in _trained_runs(config, figure):
-        if exp in config["experiments"]:
-            base = Experiment.from_config(exp, config).to_dict()
-            out.update(_changed_recipe(base, Experiment.from_config(exp, cfg).to_dict()))
-    return out
+def same_runs(config: dict, name: str, figure: str) -> bool:
+    """Whether variant ``name`` trains exactly the default's runs for ``figure`` (e.g. the xavier
+    variant of an experiment whose default init is already xavier)."""
+    return run_specs(variant_config(config, name), figure) == run_specs(config, figure)
 
 
 def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool:
@@ -92,11 +147,34 @@ def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool
     return True
 
 
+def headline(rows: list[dict]) -> str:
+    """One line: the paper's claims and this project's own, each counted by verdict, then seed 0."""
+    from tms.claims import headline as table_headline
+
+    return table_headline(rows)
+
+
 def _short(value, limit: int = 90) -> str:
     from tms.claims import format_value
 
     text = format_value(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _held(results: dict, names: list[str]) -> tuple[int, int]:
+    """(held, measured) over the variants ``names`` (a variant that did not measure is not counted)."""
+    ran = [n for n in names if results.get(n, {}).get("status") in ("held", "not held")]
+    return sum(results[n]["status"] == "held" for n in ran), len(ran)
+
+
+def _paper_status(table: dict, results: dict, figure: str) -> dict:
+    """The claim at the paper's scale: the ``paper`` variant's status and value, or why it is not run."""
+    for name, v in table.items():
+        if v["kind"] == "paper":
+            if name in results:
+                return {"variant": name, **{k: results[name][k] for k in ("status", "measured")}}
+            return {"variant": name, "status": "not run", "reason": v["not_run"].get(figure, "not in its figures")}
+    return {"variant": None, "status": "not run", "reason": "the study has no paper variant"}
 
 
 def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> dict:
@@ -107,6 +185,8 @@ def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> di
     if missing:
         raise ValueError(f"claims of variant(s) {missing} are missing")
     seeds = [n for n, v in table.items() if v["kind"] == "seed"]
+    groups = {n: [n] + [m for m, w in table.items() if w["of"] == n] for n, v in table.items() if v["kind"] == "recipe"}
+    groups = {n: g for n, g in groups.items() if table[n]["of"] is None}
     rows = []
     for base in claims[DEFAULT]:
         cid, figure = base["id"], base["figure"]
@@ -115,53 +195,56 @@ def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> di
             row = next((r for r in claims[n] if r["id"] == cid), None)
             if row is not None:
                 results[n] = {"status": row["status"], "measured": row["measured"]}
-        ran = [n for n in seeds if results.get(n, {}).get("status") in ("held", "not held")]
-        held = [n for n in ran if results[n]["status"] == "held"]
-        for n in results:  # a variant that changes nothing in this figure's runs is the default again
-            results[n]["same_as_default"] = n != DEFAULT and not changes(config, n, figure)
-        under = [
-            n
-            for n in table
-            if table[n]["kind"] == "recipe"
-            and results.get(n, {}).get("status") == "held"
-            and not results[n]["same_as_default"]
-        ]
-        if len(held) >= min(SEED_MAJORITY, len(ran)) and held:
-            kind = "replicates"
-            text = f"held on {len(held)} of {len(ran)} seeds of the default config"
-        elif under:
+        for n in results:  # a variant that trains this figure's default runs is the default again
+            results[n]["same_as_default"] = n != DEFAULT and same_runs(config, n, figure)
+        held, ran = _held(results, seeds)
+        paper = _paper_status(table, results, figure)
+        under = {}
+        for n, group in groups.items():
+            if n in results and not results[n]["same_as_default"]:
+                under[n] = _held(results, group)
+        recipe = [n for n, (h, _) in under.items() if h >= SEED_MAJORITY]
+        seed_text = f"held on {held} of {ran} seeds of the default config"
+        if held >= SEED_MAJORITY:
+            kind, text = "replicates", seed_text
+        elif paper["status"] == "held":
+            kind, text = "replicates at paper scale", f"{seed_text}; held at the paper's scale ({paper['variant']})"
+        elif recipe:
             kind = "recipe"
             parts = []
-            for n in under:
-                uses = (
-                    "config/paper.yaml uses it"
-                    if paper_uses(config, paper_config, n, figure)
-                    else "config/paper.yaml does not"
-                )
-                parts.append(f"{table[n]['label']} ({uses})")
-            text = f"held on {len(held)} of {len(ran)} seeds of the default config; held under " + "; ".join(parts)
+            for n in recipe:
+                uses = "config/paper.yaml uses it" if paper_uses(config, paper_config, n, figure) else "it does not"
+                parts.append(f"{table[n]['label']} on {under[n][0]} of {under[n][1]} seeds ({uses})")
+            text = f"{seed_text}; held under " + "; ".join(parts)
         else:
-            kind = "not replicated"
+            kind = "not replicated" if paper["status"] != "not run" else "not replicated at default scale"
             tried = [
                 f"{table[n]['label']}: {_short(results[n]['measured'], 60)}"
                 for n in results
                 if n != DEFAULT and not results[n]["same_as_default"]
             ]
-            text = f"held on {len(held)} of {len(ran)} seeds and under no variant tried (" + "; ".join(tried) + ")"
+            if paper["status"] == "not run":
+                tried.append(f"paper scale not run: {paper['reason']}")
+            text = f"held on {held} of {ran} seeds and under no variant tried (" + "; ".join(tried) + ")"
         rows.append(
             {
                 "id": cid,
                 "figure": figure,
+                "paper_claim": FIGURES[figure].paper != BEYOND,
                 "required": base["required"],
                 "statement": base["statement"],
+                "status": base["status"],
                 "results": results,
-                "seeds": {"held": len(held), "of": len(ran)},
+                "seeds": {"held": held, "of": ran},
+                "paper_scale": paper,
                 "verdict": kind,
                 "verdict_text": text,
             }
         )
     return {
+        "format": RECORD_FORMAT,
         "config_hash": config_hash(config),
+        "figures": figure_hashes(config),
         "variants": table,
         "claims": rows,
     }
@@ -176,8 +259,12 @@ def to_markdown(record: dict, seconds: float | None = None) -> str:
         "# Robustness study",
         "",
         f"{len(record['claims'])} claims under {len(names)} variants (config {record['config_hash']}): "
-        f"{counts['replicates']} replicate on a majority of seeds, {counts['recipe']} hold only under a "
-        f"stated recipe, {counts['not replicated']} under no variant tried.",
+        f"{counts['replicates']} replicate on a majority of seeds, {counts['replicates at paper scale']} only at "
+        f"the paper's scale, {counts['recipe']} only under a stated recipe (on a majority of its seeds), "
+        f"{counts['not replicated']} under nothing tried (the paper's scale included), "
+        f"{counts['not replicated at default scale']} under nothing tried at the default scale (the paper's not run).",
+        "",
+        headline(record["claims"]),
     ]
     if seconds is not None:
         lines.append(
@@ -189,8 +276,11 @@ def to_markdown(record: dict, seconds: float | None = None) -> str:
             **({"seed": v["seed"]}),
             **v["recipe"],
             **({"steps": f"×{v['steps_factor']}"} if v["steps_factor"] != 1 else {}),
+            **({"overlay": v["overlay"]} if v["overlay"] else {}),
         }
         figs = "all" if v["figures"] == list(FIGURES) else ", ".join(v["figures"])
+        if v["not_run"]:
+            figs += "; not run: " + "; ".join(f"{f} ({why})" for f, why in v["not_run"].items())
         lines.append(f"| `{n}` | {', '.join(f'{k} {x}' for k, x in change.items())} | {figs} |")
     lines += [
         "",

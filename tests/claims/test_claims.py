@@ -29,6 +29,11 @@ def test_report_blocks_show_each_claim_as_short_text():
         "measured": {"D*": 1.0035, "1/(1−S)": 1.0},
         "note": "",
     }
-    text = to_blocks([row, {**row, "id": "C9.2", "seeds": {"held": 2, "of": 3}, "verdict": "replicates"}])
+    studied = {**row, "id": "C9.2", "seeds": {"held": 2, "of": 3}, "verdict": "replicates", "study": "current"}
+    text = to_blocks([row, studied])
     assert "**C9.1** (required): **held**" in text and "measured: D* 1.004; 1/(1−S) 1" in text
-    assert "on 2 of 3 seeds (replicates)" in text and "{" not in text
+    assert "on 2 of 3 seeds; paper scale: –; replicates" in text and "{" not in text
+    assert "STALE" not in text
+    paper = {"status": "held", "seeds": 1}
+    stale = to_blocks([{**studied, "study": "stale", "paper_scale": paper}])
+    assert "paper scale: held; replicates (STALE" in stale

@@ -1,13 +1,14 @@
 # Shared helpers: package sources (rule inputs, so library edits trigger reruns), run paths.
 import ast
 import functools
+import json
 import re
 from pathlib import Path
 
 import tms
 from tms.core.experiments import Experiment
 from tms.figures import FIGURES, experiments_for
-from tms.robustness import variants
+from tms.robustness import reusable, variants
 from tms.variants import DEFAULT, variant_config
 
 EXPERIMENTS = list(config["experiments"])
@@ -172,21 +173,64 @@ def study_record():
 # not there, for Snakemake's lint: rules and functions in separate files.
 VARIANTS = variants(config)
 STUDY = [name for name in VARIANTS if name != DEFAULT]
+VARIANT_CONFIGS = {name: variant_config(config, name) for name in STUDY}
+# The experiments a variant splits into shards (config/paper.yaml's phase grids): each shard is a
+# job of its own, then merged, as in the default build.
+VARIANT_SHARDS = {
+    (name, exp): Experiment.from_config(exp, cfg).shards
+    for name, cfg in VARIANT_CONFIGS.items()
+    for exp in cfg["experiments"]
+}
+SHARDED_VARIANTS = sorted({name for (name, _), n in VARIANT_SHARDS.items() if n > 1})
+VARIANT_SHARDED = sorted({exp for (_, exp), n in VARIANT_SHARDS.items() if n > 1})
+
+
+def _committed_record():
+    path = (config.get("robustness") or {}).get("record")
+    return json.loads(Path(path).read_text()) if path and Path(path).is_file() else None
+
+
+COMMITTED_RECORD = _committed_record()
+
+
+def variant_experiment(wildcards):
+    return Experiment.from_config(
+        wildcards.experiment, VARIANT_CONFIGS[wildcards.variant]
+    )
 
 
 def variant_spec(wildcards):
     """The resolved spec of an experiment as the variant trains it."""
-    cfg = variant_config(config, wildcards.variant)
-    return Experiment.from_config(wildcards.experiment, cfg).to_dict()
+    return variant_experiment(wildcards).to_dict()
+
+
+def variant_train_threads(wildcards):
+    return 2 if run_size(variant_experiment(wildcards)) >= TWO_THREADS_FROM else 1
 
 
 def variant_train_priority(wildcards):
-    cfg = variant_config(config, wildcards.variant)
-    exp = Experiment.from_config(wildcards.experiment, cfg)
+    exp = variant_experiment(wildcards)
     return run_size(exp) * exp.recipe.steps
 
 
+def variant_shard_inputs(wildcards):
+    """Every shard's artefact of an experiment the variant shards, and the merge script's sources."""
+    shards = range(VARIANT_SHARDS[(wildcards.variant, wildcards.experiment)])
+    base = f"results/robustness/{wildcards.variant}/shards/{wildcards.experiment}"
+    return {
+        "weights": [f"{base}/{i}/weights.safetensors" for i in shards],
+        "meta": [f"{base}/{i}/meta.json" for i in shards],
+        "sources": package_sources("merge_shards.py"),
+    }
+
+
 def variant_claim_inputs(wildcards):
+    """The variant's runs of the figure; or, when the committed record checked this figure on
+    exactly the runs the variant would train now, the record alone (nothing is trained again)."""
+    if reusable(
+        COMMITTED_RECORD, config, wildcards.variant, wildcards.figure
+    ) is not None:
+        return {"record": config["robustness"]["record"]}
     runs = [
         f"results/robustness/{wildcards.variant}/runs/{e}"
         for e in experiments_for(wildcards.figure)

@@ -9,7 +9,7 @@ wildcard_constraints:
 
 
 rule train_variant:
-    """Train one experiment as a study variant trains it (its shards, if any, in one job)."""
+    """Train one experiment as a study variant trains it."""
     input:
         package_sources("train.py"),
     output:
@@ -22,7 +22,7 @@ rule train_variant:
     priority: variant_train_priority
     conda:
         CONDA_ENV
-    threads: train_threads
+    threads: variant_train_threads
     resources:
         mem_mb=2000,
         gpu=0,
@@ -31,6 +31,60 @@ rule train_variant:
         device=config["device"],
     script:
         "../scripts/train.py"
+
+
+rule train_variant_shard:
+    """Train shard {shard} of an experiment that a study variant shards (config/paper.yaml's grids)."""
+    input:
+        package_sources("train.py"),
+    output:
+        weights="results/robustness/{variant}/shards/{experiment}/{shard}/weights.safetensors",
+        meta="results/robustness/{variant}/shards/{experiment}/{shard}/meta.json",
+    log:
+        "results/logs/robustness/{variant}/train/{experiment}.{shard}.log",
+    benchmark:
+        "results/benchmarks/robustness/{variant}/train/{experiment}.{shard}.tsv"
+    wildcard_constraints:
+        shard=r"\d+",
+    priority: variant_train_priority
+    conda:
+        CONDA_ENV
+    threads: variant_train_threads
+    resources:
+        mem_mb=4000,
+        gpu=0,
+    params:
+        spec=variant_spec,
+        device=config["device"],
+    script:
+        "../scripts/train.py"
+
+
+rule merge_variant_shards:
+    """Join the shards of an experiment that a study variant shards into its run artefact."""
+    input:
+        unpack(variant_shard_inputs),
+    output:
+        weights="results/robustness/{variant}/runs/{experiment}/weights.safetensors",
+        meta="results/robustness/{variant}/runs/{experiment}/meta.json",
+    log:
+        "results/logs/robustness/{variant}/train/{experiment}.merge.log",
+    wildcard_constraints:
+        variant=name_regex(SHARDED_VARIANTS),
+        experiment=name_regex(VARIANT_SHARDED),
+    conda:
+        CONDA_ENV
+    threads: 1
+    resources:
+        mem_mb=8000,
+    params:
+        spec=variant_spec,
+    script:
+        "../scripts/merge_shards.py"
+
+
+# A variant's sharded experiment is merged from its shards (a shard count of 1 merges one shard).
+ruleorder: merge_variant_shards > train_variant
 
 
 rule train_sae_variant:
@@ -53,14 +107,15 @@ rule train_sae_variant:
     resources:
         mem_mb=3000,
     params:
-        sae=config["sae"],
+        sae=lambda wildcards: VARIANT_CONFIGS[wildcards.variant]["sae"],
         seed=lambda wildcards: VARIANTS[wildcards.variant]["seed"],
     script:
         "../scripts/train_sae.py"
 
 
 rule claims_variant:
-    """Check one figure's claims on a study variant's runs."""
+    """Check one figure's claims on a study variant's runs (or take them from the committed record
+    when it checked exactly these runs)."""
     input:
         unpack(variant_claim_inputs),
     output:

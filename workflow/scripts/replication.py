@@ -5,8 +5,8 @@ import sys
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from tms.claims import add_study, required_failures, write_replication  # noqa: E402
-from tms.robustness import config_hash  # noqa: E402
+from tms.claims import add_study, headline, required_failures, write_replication  # noqa: E402
+from tms.robustness import figure_hashes  # noqa: E402
 
 sm = snakemake  # noqa: F821
 
@@ -16,9 +16,10 @@ for path in sm.input.claims:
         results.extend(json.load(f))
 for path in sm.input.get("record", []):  # the robustness study's seed counts and verdicts, if recorded
     with open(path) as f:
-        results = add_study(results, json.load(f), config_hash(sm.config))
+        results = add_study(results, json.load(f), figure_hashes(sm.config))
 write_replication(results, sm.output.json, sm.output.md)
 failed = required_failures(results)
 print(f"{len(results)} claims checked; {len(failed)} required claims did not hold")
+print(headline(results))
 for r in failed:
     print(f"REQUIRED CLAIM NOT HELD: {r['id']} ({r['figure']}): {r['statement']}; measured {r['measured']!r}")

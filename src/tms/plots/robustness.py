@@ -12,12 +12,19 @@ from tms.plots.style import STYLE, WIDTH, save_figure
 # not run, not measured, not held, held
 STATES = ("not run", "not measured", "not held", "held")
 COLOURS = ("#f2f2f2", "#bdbdbd", "#d6604d", "#4393c3")
-VERDICT_MARK = {"replicates": "", "recipe": "R", "not replicated": "✗"}
+VERDICT_MARK = {
+    "replicates": "",
+    "replicates at paper scale": "P",
+    "recipe": "R",
+    "not replicated": "✗",
+    "not replicated at default scale": "✗d",
+}
 
 
 def plot_robustness(record: dict, path, preview=None) -> None:
     """One row per claim, one column per variant; a claim's row is labelled with its verdict
-    (R: held only under a recipe variant, ✗: under none) and its seed count."""
+    (P: held at the paper's scale only, R: only under a recipe variant, ✗: under none, ✗d: under
+    none at the default scale, the paper's not run) and its seed count."""
     names = list(record["variants"])
     rows = record["claims"]
     grid = np.zeros((len(rows), len(names)))
@@ -48,7 +55,8 @@ def plot_robustness(record: dict, path, preview=None) -> None:
         ax.tick_params(axis="y", length=0, labelsize=5.5)
         plt.setp(ax.get_xticklabels(), ha="right")
         ax.set_title(
-            "Every claim under every variant (row: claim, held on k/n seeds; R held only under a recipe, ✗ under none)",
+            "Every claim under every variant (row: claim, held on k/n seeds; P only at paper scale, R only under a "
+            "recipe, ✗ under none, ✗d none at the default scale)",
             fontsize=6.5,
         )
         save_figure(fig, path, preview)
