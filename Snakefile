@@ -2,6 +2,7 @@
 #   snakemake                                  # default fidelity (profiles/default: cores all)
 #   snakemake figures/intro.pdf                # one figure, only the runs it needs
 #   snakemake --configfile config/quick.yaml   # smoke overlay
+#   snakemake results/explorer.html            # the interactive page
 #   snakemake results/robustness.md            # the robustness study (seeds, init, steps)
 from snakemake.utils import min_version, validate
 
@@ -20,6 +21,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/replication.smk"
+include: "workflow/rules/explorer.smk"
 include: "workflow/rules/robustness.smk"
 
 
@@ -30,3 +32,4 @@ rule all:
         "results/replication.json",
         "results/replication.md",
         "results/replication_report.html",
+        "results/explorer.html",

@@ -4,6 +4,7 @@ the headline, the table, and the replication rows."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -120,6 +121,17 @@ def test_a_figure_the_paper_variant_does_not_run_says_why(with_paper):
     [claim] = study(with_paper, PAPER, claims_by_variant(SEEDS, with_paper))["claims"]
     assert claim["paper_scale"] == {"variant": "paper", "status": "not run", "reason": "projected 9 hours on 2 cores"}
     assert "paper scale not run: projected 9 hours on 2 cores" in claim["verdict_text"]
+
+
+def test_a_figure_the_paper_settings_leave_alone_takes_the_default_status(with_paper):
+    """Where config/paper.yaml changes none of a figure's runs, the default build is the paper's
+    scale: its status is the paper-scale status, with nothing trained again."""
+    overlay = Path(with_paper["robustness"]["variants"]["paper"]["overlay"])
+    overlay.write_text(yaml.safe_dump({"experiments": {"intro": {"densities": EXPERIMENT["densities"]}}}))
+    del with_paper["robustness"]["variants"]["paper"]["figures"]
+    with_paper["robustness"]["variants"]["paper"]["not_run"] = {"intro": "the default runs are the paper's"}
+    [claim] = study(with_paper, PAPER, claims_by_variant({**SEEDS, "default": "held"}, with_paper))["claims"]
+    assert claim["paper_scale"] == {"variant": "default", "status": "held", "measured": 0.5}
 
 
 def test_recipe_verdict_says_whether_the_paper_config_uses_it():

@@ -167,12 +167,15 @@ def _held(results: dict, names: list[str]) -> tuple[int, int]:
     return sum(results[n]["status"] == "held" for n in ran), len(ran)
 
 
-def _paper_status(table: dict, results: dict, figure: str) -> dict:
-    """The claim at the paper's scale: the ``paper`` variant's status and value, or why it is not run."""
+def _paper_status(config: dict, table: dict, results: dict, figure: str) -> dict:
+    """The claim at the paper's scale: the ``paper`` variant's status and value; the default's where
+    the paper's settings change none of the figure's runs; or why it is not run."""
     for name, v in table.items():
         if v["kind"] == "paper":
             if name in results:
                 return {"variant": name, **{k: results[name][k] for k in ("status", "measured")}}
+            if same_runs(config, name, figure):
+                return {"variant": DEFAULT, **{k: results[DEFAULT][k] for k in ("status", "measured")}}
             return {"variant": name, "status": "not run", "reason": v["not_run"].get(figure, "not in its figures")}
     return {"variant": None, "status": "not run", "reason": "the study has no paper variant"}
 
@@ -198,7 +201,7 @@ def study(config: dict, paper_config: dict, claims: dict[str, list[dict]]) -> di
         for n in results:  # a variant that trains this figure's default runs is the default again
             results[n]["same_as_default"] = n != DEFAULT and same_runs(config, n, figure)
         held, ran = _held(results, seeds)
-        paper = _paper_status(table, results, figure)
+        paper = _paper_status(config, table, results, figure)
         under = {}
         for n, group in groups.items():
             if n in results and not results[n]["same_as_default"]:

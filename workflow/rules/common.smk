@@ -226,10 +226,10 @@ def variant_shard_inputs(wildcards):
 
 def variant_claim_inputs(wildcards):
     """The variant's runs of the figure; or, when the committed record checked this figure on
-    exactly the runs the variant would train now, the record alone (nothing is trained again)."""
-    if reusable(
-        COMMITTED_RECORD, config, wildcards.variant, wildcards.figure
-    ) is not None:
+    exactly the runs the variant would train now, the record alone (nothing is trained again).
+    """
+    record = reusable(COMMITTED_RECORD, config, wildcards.variant, wildcards.figure)
+    if record is not None:
         return {"record": config["robustness"]["record"]}
     runs = [
         f"results/robustness/{wildcards.variant}/runs/{e}"
