@@ -20,7 +20,7 @@ from tms.analysis import theory
 from tms.analysis.phase_diagram import OTHER, PhaseGrid, phase_grid
 from tms.core.io import Run
 from tms.explorer.style import candidate_colour, css, extra_colour, rgb_bytes
-from tms.plots.phase_change import _short as candidate_name  # the figure's legend words
+from tms.plots.phase_change import candidate_name  # the figure's legend words
 
 BOUNDARY_POINTS = 241
 

@@ -198,7 +198,8 @@ def _colour_key(ax) -> None:
 def _legend(fig, n: int) -> None:
     palette = _candidate_palette(n)
     handles = [
-        Patch(facecolor=palette[c.label], edgecolor="0.5", lw=0.3, label=_short(c)) for c in theory.candidates(n)
+        Patch(facecolor=palette[c.label], edgecolor="0.5", lw=0.3, label=candidate_name(c))
+        for c in theory.candidates(n)
     ]
     if n == 3:
         handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="0.5", lw=0.3, label="none of these"))
@@ -216,7 +217,7 @@ def _legend(fig, n: int) -> None:
     )
 
 
-def _short(c: theory.Candidate) -> str:
+def candidate_name(c: theory.Candidate) -> str:
     return {
         "extra_dropped": "extra not represented",
         "extra_dedicated": "extra dedicated",
