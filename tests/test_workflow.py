@@ -170,6 +170,18 @@ def test_quick_dag_writes_the_html_report(quick):
     assert "show_figure(" not in html  # inputs excluded
 
 
+def test_quick_dag_writes_the_explorer(quick):
+    """The default target includes the explorer: one page with every view, plotly embedded, 0644."""
+    from tms.explorer import VIEW_FIGURES
+
+    root, _ = quick
+    page = root / "results" / "explorer.html"
+    html = page.read_text()
+    for figure in VIEW_FIGURES:
+        assert f'id="plot-{figure}-0"' in html
+    assert 3e6 < page.stat().st_size <= 15e6 and page.stat().st_mode & 0o777 == 0o644
+
+
 def test_snakemake_report_holds_every_figure(quick):
     """`snakemake --report` builds a self-contained report with every figure and the HTML report."""
     root, run = quick

@@ -22,7 +22,9 @@ from tms.core.experiments import Experiment, run_experiment
 
 def _cpu_seconds(exp: Experiment, steps: int) -> float:
     start = time.process_time()
-    run_experiment(dataclasses.replace(exp, recipe=dataclasses.replace(exp.recipe, steps=steps, log_every=steps)))
+    # no checkpoints: a few short runs cannot hold the saved steps of a long one, and saving them is not training
+    recipe = dataclasses.replace(exp.recipe, steps=steps, log_every=steps, checkpoints=0)
+    run_experiment(dataclasses.replace(exp, recipe=recipe))
     return time.process_time() - start
 
 
