@@ -167,6 +167,7 @@ def test_quick_dag_writes_the_html_report(quick):
         assert (root / "results" / "previews" / f"{figure}.png").read_bytes()[:4] == b"\x89PNG"
     assert html.count("data:image/png;base64") >= len(FIGURES)
     assert "The whole replication table" in html and "Traceback" not in html
+    assert "IProgress" not in html and "Warning" not in html  # no warning text (nor the machine's paths in it)
     assert "show_figure(" not in html  # inputs excluded
 
 
