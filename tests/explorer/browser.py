@@ -13,6 +13,7 @@ import contextlib
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 BROWSERS = ("chromium", "chromium-browser")
@@ -93,10 +94,24 @@ def remote(urls: list[str]) -> list[str]:
     return [u for u in urls if not u.startswith(LOCAL)]
 
 
-def screenshot(page: Path, png: Path, width: int = 1300, height: int = 1500) -> None:
-    """A PNG of the page's first ``height`` pixels, as the browser test's browser draws it."""
+def slide_to_end(driver, div: str) -> None:
+    """Click the far right of the slider rail of plot ``div``: its last (sparsest) step."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    rail = driver.find_element(By.ID, div).find_element(By.CSS_SELECTOR, "rect.slider-rail-touch-rect")
+    # offsets are from the element's centre
+    ActionChains(driver).move_to_element_with_offset(rail, rail.size["width"] // 2 - 2, 0).click().perform()
+
+
+def screenshot(page: Path, png: Path, width: int = 1300, height: int = 1400) -> None:
+    """A PNG of the page's first ``height`` pixels, the intro's slider moved to its sparsest
+    density (the pentagon), as the browser test's browser draws it."""
     with chromium(width, height) as driver:
         open_page(driver, page)
+        slide_to_end(driver, "plot-intro-0")
+        driver.execute_script("window.scrollTo(0, 0)")
+        time.sleep(1)  # the slider's transition
         driver.save_screenshot(str(png))
 
 

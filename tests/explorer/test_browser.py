@@ -49,16 +49,12 @@ def test_the_page_makes_no_network_request(driver, page):
 
 
 def test_moving_the_density_slider_changes_the_gram_view(driver):
-    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
     div = "plot-basic_results-0"
     before = driver.execute_script(VISIBLE_GRAMS, div)
-    element = driver.find_element(By.ID, div)
-    driver.execute_script("arguments[0].scrollIntoView()", element)
-    rail = element.find_element(By.CSS_SELECTOR, "rect.slider-rail-touch-rect")
-    # a click on the rail's far right (offsets are from its centre) moves the slider to the sparsest density
-    ActionChains(driver).move_to_element_with_offset(rail, rail.size["width"] // 2 - 2, 0).click().perform()
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, div))
+    browser.slide_to_end(driver, div)  # a click on the rail's far right: the sparsest density
     deadline = time.time() + 10
     while time.time() < deadline and driver.execute_script(VISIBLE_GRAMS, div) == before:
         time.sleep(0.2)
