@@ -12,20 +12,9 @@ from __future__ import annotations
 
 from html import escape
 
+from tms.claims import format_value  # the replication table's own text for a measured value
+
 NO_VERDICT = "no verdict"  # rows without the study's columns
-
-
-def format_value(value) -> str:
-    """A measured value as short text: floats to 4 significant digits, lists and dicts inline."""
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, dict):
-        return "; ".join(f"{k} {format_value(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
-    return str(value)
 
 
 def verdict(row: dict) -> str:
