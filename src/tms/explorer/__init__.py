@@ -15,6 +15,8 @@ plotly nor matplotlib: the Snakefile reads ``EXPERIMENTS`` from it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tms.figures import experiments_for
 
 # the figures with an interactive view, in the paper's order (tms.explorer.views.VIEWS)
@@ -39,12 +41,7 @@ def write_explorer(path, runs: dict, claims: list[dict]) -> int:
     from tms.explorer.views import explorer_html
 
     data = explorer_html(runs, claims).encode("utf-8")
-
-    def write(tmp):
-        with open(tmp, "wb") as f:
-            f.write(data)
-
-    atomic_write(path, write)
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
     return len(data)
 
 

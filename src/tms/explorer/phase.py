@@ -131,33 +131,24 @@ def phase_figure(run: Run) -> go.Figure:
     r_fine = np.geomspace(grid.r[0] / 1.3, grid.r[-1] * 1.3, BOUNDARY_POINTS)
     bx, by = to_index(r_fine, grid.r), to_index(theory.boundary(n, r_fine), grid.s)
     tx, ty = to_index([theory.TRIPLE_POINT[0]], grid.r), to_index([theory.TRIPLE_POINT[1]], grid.s)
+    guides = (  # drawn on both maps, in the legend once
+        (
+            "closed-form boundary",
+            np.round(bx, 4),
+            np.round(by, 4),
+            {"mode": "lines", "line": {"color": "black", "width": 1.5}},
+        ),
+        (
+            "triple point (1, 4/7)",
+            tx,
+            ty,
+            {"mode": "markers", "marker": {"color": "white", "size": 8, "line": {"color": "black", "width": 1}}},
+        ),
+    )
     for col in (1, 2):
-        fig.add_trace(
-            go.Scatter(
-                x=np.round(bx, 4),
-                y=np.round(by, 4),
-                mode="lines",
-                line={"color": "black", "width": 1.5},
-                name="closed-form boundary",
-                showlegend=col == 1,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=col,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=tx,
-                y=ty,
-                mode="markers",
-                marker={"color": "white", "size": 8, "line": {"color": "black", "width": 1}},
-                name="triple point (1, 4/7)",
-                showlegend=col == 1,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=col,
-        )
+        for name, x, y, style in guides:
+            trace = go.Scatter(x=x, y=y, name=name, showlegend=col == 1, hoverinfo="skip", **style)
+            fig.add_trace(trace, row=1, col=col)
         fig.update_xaxes(
             range=[-0.5, len(grid.r) - 0.5], title_text="relative importance r", **_ticks(grid.r), row=1, col=col
         )
