@@ -13,7 +13,14 @@ with σ one of (``KINDS``):
 - ``topk``: σ keeps the k largest pre-activations (ReLU'd), loss ‖h − ĥ‖²;
 - ``jumprelu``: σ(z) = z · H(z − θ) with a learned threshold θ [d] per latent, loss
   ‖h − ĥ‖² + λ ‖f‖₀, the step's gradient taken by a straight-through estimator with a rectangle
-  kernel of width ``JUMP_BANDWIDTH`` (the JumpReLU SAE recipe).
+  kernel of width ``JUMP_BANDWIDTH`` (the JumpReLU SAE recipe);
+- ``batchtopk``: in training σ keeps the k·B largest ReLU'd pre-activations of a batch of B
+  (k per input on average, Bussmann et al. 2024), loss ‖h − ĥ‖²; at evaluation one threshold per
+  SAE, the running mean of the smallest kept activation (``threshold``), so a code does not
+  depend on the rest of its batch;
+- ``matryoshka``: BatchTopK codes, loss the mean of ‖h − ĥ_p‖² over nested prefixes of the
+  dictionary (ĥ_p decodes only the first p latents; p = d/8, d/4, d/2, d), so early latents must
+  reconstruct on their own and keep the general features (Bussmann et al. 2025).
 
 Many SAEs (source densities × kinds × sparsity settings) train as instances of one batched run,
 as the toy models do; activations are scaled so that E‖h‖² = 1 per source, so one λ means the
@@ -34,7 +41,11 @@ from tms.core.data import SparseFeatures
 from tms.core.validation import check_positive_int
 from tms.core.weights import REPRESENTED_NORM, feature_norms
 
-KINDS = ("relu_l1", "topk", "jumprelu")
+KINDS = ("relu_l1", "topk", "jumprelu", "batchtopk", "matryoshka")
+BATCH_KINDS = ("batchtopk", "matryoshka")  # batch-level top-k in training, a threshold at evaluation
+K_KINDS = ("topk", *BATCH_KINDS)  # the kinds whose sparsity setting is k
+MATRYOSHKA_PREFIXES = (8, 4, 2, 1)  # the nested prefixes: d/8, d/4, d/2 and d latents
+THRESHOLD_DECAY = 0.99  # running mean of a batch kind's smallest kept activation
 JUMP_BANDWIDTH = 0.05  # width of the rectangle kernel of the JumpReLU threshold's pseudo-gradient
 JUMP_INIT = 0.05  # initial threshold θ
 
@@ -47,7 +58,7 @@ class SAESpec:
     dictionary: int
     kinds: tuple[str, ...]
     l1: tuple[float, ...]  # relu_l1 penalties λ
-    k: tuple[int, ...]  # topk sizes
+    k: tuple[int, ...]  # k of topk, batchtopk and matryoshka
     l0: tuple[float, ...]  # jumprelu penalties λ
     steps: int = 3000
     batch_size: int = 1024
@@ -69,7 +80,7 @@ class SAESpec:
                 raise ValueError(f"sae.kinds has {kind!r} but its sparsity list is empty")
 
     def settings(self, kind: str) -> tuple:
-        return {"relu_l1": self.l1, "topk": self.k, "jumprelu": self.l0}[kind]
+        return self.k if kind in K_KINDS else {"relu_l1": self.l1, "jumprelu": self.l0}[kind]
 
     def table(self, sources: int) -> dict[str, list]:
         """Per SAE instance: ``source`` (index of the toy-model instance), ``kind``, ``sparsity``."""
@@ -130,24 +141,41 @@ def _blocks(kinds: list[str]) -> list[tuple[str, slice]]:
 
 
 def encode(
-    params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor, z: torch.Tensor | None = None
+    params: dict,
+    h: torch.Tensor,
+    kinds: list[str],
+    sparsity: torch.Tensor,
+    z: torch.Tensor | None = None,
+    train: bool = False,
 ) -> torch.Tensor:
     """Codes ``f [inst, batch, d]`` of activations ``h [inst, batch, m]`` (``z``: their
-    pre-activations, if already computed)."""
+    pre-activations, if already computed). ``train`` selects the batch kinds' training code (the
+    batch's top k·B) over their evaluation code (the threshold)."""
     z = _pre(params, h) if z is None else z
     parts = []
     for kind, part in _blocks(kinds):
         zp = z[part]
         if kind == "topk":
-            ks = sparsity[part].long()
-            values, index = torch.relu(zp).topk(int(ks.max()), dim=-1)
-            keep = torch.arange(values.shape[-1], device=h.device) < ks[:, None, None]
-            parts.append(torch.zeros_like(zp).scatter(-1, index, values * keep))
+            parts.append(top_k(torch.relu(zp), sparsity[part].long()))
+        elif kind in BATCH_KINDS and train:
+            flat = torch.relu(zp).flatten(1)  # [inst, batch·d]: the batch's k·B largest
+            parts.append(top_k(flat, sparsity[part].long() * zp.shape[1]).view_as(zp))
+        elif kind in BATCH_KINDS:
+            parts.append(zp * (zp > params["threshold"][part][:, None, None].clamp_min(0)))
         elif kind == "jumprelu":
             parts.append(jump_ste(zp, params["theta"][part][:, None, :]))
         else:
             parts.append(torch.relu(zp))
     return torch.cat(parts)
+
+
+def top_k(values: torch.Tensor, ks: torch.Tensor) -> torch.Tensor:
+    """Keep each instance's ``ks[i]`` largest entries along the last axis of ``values [inst, ..., L]``
+    (ReLU'd, so never negative), zeros elsewhere."""
+    kept, index = values.topk(int(ks.max()), dim=-1)
+    rank = torch.arange(kept.shape[-1], device=values.device)
+    keep = rank < ks.view(-1, *([1] * (values.dim() - 1)))
+    return torch.zeros_like(values).scatter(-1, index, kept * keep)
 
 
 def decode(params: dict, f: torch.Tensor) -> torch.Tensor:
@@ -156,22 +184,55 @@ def decode(params: dict, f: torch.Tensor) -> torch.Tensor:
     return torch.baddbmm(params["b_dec"][:, None, :], f, W_dec.transpose(1, 2))
 
 
-def sae_loss(params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor) -> torch.Tensor:
+def sae_loss(
+    params: dict, h: torch.Tensor, kinds: list[str], sparsity: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-SAE training loss ``[inst]``: squared error (summed over m, mean over the batch) plus
-    λ‖f‖₁ (relu_l1) or λ‖f‖₀ through the step's straight-through estimate (jumprelu)."""
+    λ‖f‖₁ (relu_l1) or λ‖f‖₀ through the step's straight-through estimate (jumprelu); the
+    matryoshka kind's error is the mean over its nested prefixes. Also the training codes ``f``."""
     z = _pre(params, h)
-    f = encode(params, h, kinds, sparsity, z)
+    f = encode(params, h, kinds, sparsity, z, train=True)
     loss = (decode(params, f) - h).square().sum(-1).mean(-1)
-    penalties = []
+    terms = []
     for kind, part in _blocks(kinds):
         if kind == "relu_l1":
-            penalties.append(f[part].sum(-1).mean(-1) * sparsity[part])
+            terms.append(loss[part] + f[part].sum(-1).mean(-1) * sparsity[part])
         elif kind == "jumprelu":
             on = step_ste(z[part], params["theta"][part][:, None, :])
-            penalties.append(on.sum(-1).mean(-1) * sparsity[part])
+            terms.append(loss[part] + on.sum(-1).mean(-1) * sparsity[part])
+        elif kind == "matryoshka":
+            terms.append(prefix_errors(params, f[part], h[part], part).mean(0))
         else:
-            penalties.append(torch.zeros_like(loss[part]))
-    return loss + torch.cat(penalties)
+            terms.append(loss[part])
+    return torch.cat(terms), f
+
+
+def prefix_errors(params: dict, f: torch.Tensor, h: torch.Tensor, part: slice) -> torch.Tensor:
+    """Squared errors ``[prefixes, inst]`` of reconstructions from the first d/8, d/4, d/2 and d
+    latents (``MATRYOSHKA_PREFIXES``): each group's decoded part is added to the previous prefix's."""
+    d = f.shape[-1]
+    W_dec = params["W_dec"][part]
+    W_dec = W_dec / W_dec.norm(dim=1, keepdim=True).clamp_min(1e-8)
+    recon = params["b_dec"][part][:, None, :].expand_as(h)
+    errors, start = [], 0
+    for divisor in MATRYOSHKA_PREFIXES:
+        stop = max(d // divisor, 1)
+        if stop > start:
+            recon = recon + torch.bmm(f[..., start:stop], W_dec[..., start:stop].transpose(1, 2))
+            start = stop
+        errors.append((recon - h).square().sum(-1).mean(-1))
+    return torch.stack(errors)
+
+
+@torch.no_grad()
+def update_thresholds(threshold: torch.Tensor, f: torch.Tensor, kinds: list[str], first: bool) -> None:
+    """Move each batch-kind SAE's evaluation threshold toward the smallest activation its batch
+    kept (a running mean; the first step sets it)."""
+    for kind, part in _blocks(kinds):
+        if kind in BATCH_KINDS:
+            smallest = f[part].masked_fill(f[part] <= 0, math.inf).flatten(1).amin(1)
+            smallest = torch.where(torch.isfinite(smallest), smallest, threshold[part])
+            threshold[part] = smallest if first else THRESHOLD_DECAY * threshold[part] + (1 - THRESHOLD_DECAY) * smallest
 
 
 def activations(W: torch.Tensor, features: SparseFeatures, batch: int, generator: torch.Generator) -> torch.Tensor:
@@ -193,17 +254,22 @@ def init_sae(inst: int, m: int, d: int, generator: torch.Generator) -> dict[str,
     }
 
 
-def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int = 0) -> dict:
-    """Train every SAE of ``spec`` on the toy models ``W [sources, n, m]`` (feature densities
-    ``density [sources, n]``). Returns the parameters (atoms normalised), the instance table,
-    each source's activation scale and the evaluation of ``evaluate``."""
+def init_threshold(inst: int) -> torch.Tensor:
+    """The batch kinds' evaluation thresholds ``[inst]`` (not trained by the optimizer)."""
+    return torch.zeros(inst)
+
+
+def train_saes(W: torch.Tensor, features, spec: SAESpec, seed: int = 0) -> dict:
+    """Train every SAE of ``spec`` on the toy models ``W [sources, n, m]`` fed by ``features`` (a
+    data source of ``tms.core.data``, ``x [sources, batch, n]``). Returns the parameters (atoms
+    normalised), the instance table, each source's activation scale and the evaluation of
+    ``evaluate``."""
     from tms.core.train import TrainingDiverged, stream_generator
 
     sources, n, m = W.shape
     table = spec.table(sources)
     src = torch.tensor(table["source"])
     sparsity = torch.tensor(table["sparsity"])
-    features = SparseFeatures(density)
     # scale each source so that E‖h‖² = 1: one penalty means the same at every density
     probe = activations(W, features, 10_000, stream_generator(seed, "eval"))
     Ws = W * probe.square().sum(-1).mean(-1).rsqrt()[:, None, None]
@@ -212,11 +278,12 @@ def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int 
         for k, v in init_sae(len(src), m, spec.dictionary, stream_generator(seed, "init")).items()
     }
     opt = torch.optim.Adam(list(params.values()), lr=spec.lr)
+    threshold = init_threshold(len(src))
     data = stream_generator(seed, "data")
     curve = []
     for step in range(spec.steps):
         h = activations(Ws, features, spec.batch_size, data)[src]  # each source's batch, to all its SAEs
-        loss = sae_loss(params, h, table["kind"], sparsity)
+        loss, f = sae_loss(params, h, table["kind"], sparsity)
         if not bool(torch.isfinite(loss).all()):
             raise TrainingDiverged(f"SAE training diverged at step {step}: lower sae.lr or the penalties")
         opt.zero_grad(set_to_none=True)
@@ -224,9 +291,10 @@ def train_saes(W: torch.Tensor, density: torch.Tensor, spec: SAESpec, seed: int 
         opt.step()
         with torch.no_grad():
             params["theta"].clamp_(min=0)
+        update_thresholds(threshold, f, table["kind"], first=step == 0)
         if step % 100 == 0 or step == spec.steps - 1:
             curve.append(loss.detach())
-    final = {k: v.detach() for k, v in params.items()}
+    final = {k: v.detach() for k, v in params.items()} | {"threshold": threshold}
     final["W_dec"] = final["W_dec"] / final["W_dec"].norm(dim=1, keepdim=True).clamp_min(1e-8)
     represented = (feature_norms(W) > REPRESENTED_NORM)[src]  # judged on the unscaled model
     measured = evaluate(final, Ws, features, table, sparsity, spec.eval_samples, stream_generator(seed, "eval"))
@@ -286,7 +354,7 @@ def run_sae(config: dict, source) -> tuple[dict, dict]:
     density = have[picks][:, None].expand(-1, W.shape[1]).contiguous()
     seed = int(config.get("seed", 0))
     start = time.perf_counter()
-    out = train_saes(W, density, spec, seed)
+    out = train_saes(W, SparseFeatures(density), spec, seed)
     tensors = {
         **out["params"],
         "fvu": out["fvu"],
