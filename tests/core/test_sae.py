@@ -103,7 +103,7 @@ def test_matryoshka_prefix_errors_decode_only_the_first_latents():
     """d = 8: prefixes of 1, 2, 4 and 8 latents; atoms e_0..e_7 of an 8-D space, h = f."""
     f = torch.tensor([[[1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0, 4.0]]])
     params = {"W_dec": torch.eye(8)[None], "b_dec": torch.zeros(1, 8)}
-    errors = prefix_errors(params, f, f.clone(), slice(0, 1))
+    errors = prefix_errors(params, f, f.clone())
     # prefix 1 misses 2, 3, 4; prefix 2 misses 3, 4; prefix 4 misses 4; all 8 miss nothing
     assert errors[:, 0].tolist() == pytest.approx([4 + 9 + 16, 9 + 16, 16, 0])
 

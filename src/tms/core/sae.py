@@ -140,6 +140,32 @@ def _blocks(kinds: list[str]) -> list[tuple[str, slice]]:
     return out
 
 
+def _split(kinds: list[str], params: dict, *tensors: torch.Tensor) -> list[tuple]:
+    """Per block of ``_blocks``: its kind, its parameters and its part of each of ``tensors``.
+    Split, not sliced: the backward of a split is one concatenation, while each slice's backward
+    would fill a zero tensor of the whole batch of SAEs."""
+    blocks = _blocks(kinds)
+    sizes = [part.stop - part.start for _, part in blocks]
+    pieces = {k: v.split(sizes) for k, v in params.items()}
+    parts = [t.split(sizes) for t in tensors]
+    return [
+        (kind, {k: v[b] for k, v in pieces.items()}, *(p[b] for p in parts)) for b, (kind, _) in enumerate(blocks)
+    ]
+
+
+def _code(kind: str, p: dict, z: torch.Tensor, sparsity: torch.Tensor, train: bool) -> torch.Tensor:
+    """Codes ``f [inst, batch, d]`` of one block of SAEs of ``kind`` from pre-activations ``z``."""
+    if kind == "topk":
+        return top_k(torch.relu(z), sparsity.long())
+    if kind in BATCH_KINDS and train:
+        return batch_top_k(torch.relu(z), sparsity.long())
+    if kind in BATCH_KINDS:
+        return z * (z > p["threshold"][:, None, None].clamp_min(0))
+    if kind == "jumprelu":
+        return jump_ste(z, p["theta"][:, None, :])
+    return torch.relu(z)
+
+
 def encode(
     params: dict,
     h: torch.Tensor,
@@ -152,21 +178,18 @@ def encode(
     pre-activations, if already computed). ``train`` selects the batch kinds' training code (the
     batch's top k·B) over their evaluation code (the threshold)."""
     z = _pre(params, h) if z is None else z
-    parts = []
-    for kind, part in _blocks(kinds):
-        zp = z[part]
-        if kind == "topk":
-            parts.append(top_k(torch.relu(zp), sparsity[part].long()))
-        elif kind in BATCH_KINDS and train:
-            flat = torch.relu(zp).flatten(1)  # [inst, batch·d]: the batch's k·B largest
-            parts.append(top_k(flat, sparsity[part].long() * zp.shape[1]).view_as(zp))
-        elif kind in BATCH_KINDS:
-            parts.append(zp * (zp > params["threshold"][part][:, None, None].clamp_min(0)))
-        elif kind == "jumprelu":
-            parts.append(jump_ste(zp, params["theta"][part][:, None, :]))
-        else:
-            parts.append(torch.relu(zp))
-    return torch.cat(parts)
+    return torch.cat([_code(kind, p, zb, sb, train) for kind, p, zb, sb in _split(kinds, params, z, sparsity)])
+
+
+def batch_top_k(values: torch.Tensor, ks: torch.Tensor) -> torch.Tensor:
+    """Keep each instance's ``ks[i] · batch`` largest entries of ``values [inst, batch, d]`` (ReLU'd):
+    everything above the instance's order statistic (a selection, cheaper than a top-k that large)."""
+    flat = values.detach().flatten(1)
+    size = flat.shape[1]
+    cut = torch.stack(
+        [flat[i].kthvalue(max(size - int(k) * values.shape[1], 1)).values for i, k in enumerate(ks.tolist())]
+    )
+    return values * (values > cut[:, None, None])
 
 
 def top_k(values: torch.Tensor, ks: torch.Tensor) -> torch.Tensor:
@@ -189,31 +212,31 @@ def sae_loss(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-SAE training loss ``[inst]``: squared error (summed over m, mean over the batch) plus
     λ‖f‖₁ (relu_l1) or λ‖f‖₀ through the step's straight-through estimate (jumprelu); the
-    matryoshka kind's error is the mean over its nested prefixes. Also the training codes ``f``."""
+    matryoshka kind's error is the mean over its nested prefixes. Also the training codes ``f``
+    (detached)."""
     z = _pre(params, h)
-    f = encode(params, h, kinds, sparsity, z, train=True)
-    loss = (decode(params, f) - h).square().sum(-1).mean(-1)
-    terms = []
-    for kind, part in _blocks(kinds):
-        if kind == "relu_l1":
-            terms.append(loss[part] + f[part].sum(-1).mean(-1) * sparsity[part])
-        elif kind == "jumprelu":
-            on = step_ste(z[part], params["theta"][part][:, None, :])
-            terms.append(loss[part] + on.sum(-1).mean(-1) * sparsity[part])
-        elif kind == "matryoshka":
-            terms.append(prefix_errors(params, f[part], h[part], part).mean(0))
+    terms, codes = [], []
+    for kind, p, zb, hb, sb in _split(kinds, params, z, h, sparsity):
+        f = _code(kind, p, zb, sb, train=True)
+        if kind == "matryoshka":
+            loss = prefix_errors(p, f, hb).mean(0)
         else:
-            terms.append(loss[part])
-    return torch.cat(terms), f
+            loss = (decode(p, f) - hb).square().sum(-1).mean(-1)
+        if kind == "relu_l1":
+            loss = loss + f.sum(-1).mean(-1) * sb
+        elif kind == "jumprelu":
+            loss = loss + step_ste(zb, p["theta"][:, None, :]).sum(-1).mean(-1) * sb
+        terms.append(loss)
+        codes.append(f.detach())
+    return torch.cat(terms), torch.cat(codes)
 
 
-def prefix_errors(params: dict, f: torch.Tensor, h: torch.Tensor, part: slice) -> torch.Tensor:
+def prefix_errors(params: dict, f: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     """Squared errors ``[prefixes, inst]`` of reconstructions from the first d/8, d/4, d/2 and d
     latents (``MATRYOSHKA_PREFIXES``): each group's decoded part is added to the previous prefix's."""
     d = f.shape[-1]
-    W_dec = params["W_dec"][part]
-    W_dec = W_dec / W_dec.norm(dim=1, keepdim=True).clamp_min(1e-8)
-    recon = params["b_dec"][part][:, None, :].expand_as(h)
+    W_dec = params["W_dec"] / params["W_dec"].norm(dim=1, keepdim=True).clamp_min(1e-8)
+    recon = params["b_dec"][:, None, :].expand_as(h)
     errors, start = [], 0
     for divisor in MATRYOSHKA_PREFIXES:
         stop = max(d // divisor, 1)
