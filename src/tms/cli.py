@@ -6,6 +6,7 @@
     tms check --required results/replication.json   # exit 1 if a required claim failed
     tms bench --json                     # trainer vs the reference loop
     tms project --overlay config/paper.yaml   # each experiment's training time, projected
+    tms saebench my_sae:train            # score your own SAE on the SAE benchmark (docs/sae.md)
 
 Each command's options: ``tms <command> --help``.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 import torch
 
 DEFAULT_CONFIG = "config/config.yaml"
+BUNDLED_SCORES = "results/sae_benchmark.json"  # the bundled SAE kinds' score cards (snakemake)
 
 
 def _config(args) -> dict:
@@ -123,6 +125,27 @@ def cmd_bench(args) -> int:
     return bench_main(args)
 
 
+def cmd_saebench(args) -> int:
+    import re
+
+    from tms.analysis.own_sae import format_cards, score_own, select_best
+    from tms.core.io import load_run, write_json
+
+    if args.spec is None:  # the bundled kinds: each one's best card (highest mcc) per dataset
+        path = Path(BUNDLED_SCORES)
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found; run `snakemake {BUNDLED_SCORES}` first")
+        rows = select_best(json.loads(path.read_text())["saes"], args.datasets)
+        print(format_cards(rows))
+        return 0
+    rows = score_own(args.spec, load_run(args.run), args.datasets, args.samples)
+    print(format_cards(rows))
+    out = args.out or f"results/saebench/{re.sub(r'[^A-Za-z0-9_.-]', '_', args.spec.replace(':', '_'))}.json"
+    write_json(out, rows)
+    print(f"wrote {out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from tms.figures import FIGURES
 
@@ -175,6 +198,20 @@ def parser() -> argparse.ArgumentParser:
         help="instead: seconds per figure from Snakemake's benchmark files (default results/benchmarks)",
     )
     b.set_defaults(func=cmd_bench)
+
+    s = sub.add_parser(
+        "saebench",
+        help="score your own SAE (MODULE:CALLABLE) on the SAE benchmark, or show the bundled kinds' cards",
+        description="SPEC is MODULE:CALLABLE; CALLABLE(sample, m) trains on sample(batch) -> h [batch, m] and "
+        "returns an object with encode(h) -> codes [batch, d] and decode(codes) -> h_hat [batch, m] (docs/sae.md). "
+        f"Without SPEC: the bundled kinds' best score cards from {BUNDLED_SCORES}.",
+    )
+    s.add_argument("spec", nargs="?", metavar="SPEC", help="MODULE:CALLABLE, e.g. my_sae:train")
+    s.add_argument("--run", default="results/runs/sae_benchmark", help="the benchmark artefact")
+    s.add_argument("--datasets", nargs="+", metavar="NAME", help="only these datasets (default: all)")
+    s.add_argument("--samples", type=int, help="evaluation samples (default: the artefact's eval_samples)")
+    s.add_argument("--out", help="JSON of the score cards (default results/saebench/<module>_<callable>.json)")
+    s.set_defaults(func=cmd_saebench)
     return p
 
 

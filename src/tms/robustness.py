@@ -76,6 +76,11 @@ def run_specs(config: dict, figure: str) -> dict[str, dict]:
     for exp in experiments_for(figure):
         if exp in config["experiments"]:
             out[exp] = Experiment.from_config(exp, config).to_dict()
+        elif exp == "sae_benchmark" and "sae_benchmark" in config:  # its settings and its sources' specs
+            from tms.core.sae_benchmark import sources
+
+            specs = {name: Experiment.from_config(name, config).to_dict() for name in sources(config)}
+            out[exp] = {"sae_benchmark": config["sae_benchmark"], "sources": specs}
         elif "sae" in config:  # the sparse autoencoders, trained on config["sae"]["source"]
             sae = config["sae"]
             out[exp] = {"sae": sae, "source": Experiment.from_config(sae["source"], config).to_dict()}

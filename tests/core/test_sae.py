@@ -3,13 +3,17 @@ JumpReLU pseudo-gradient, and a small end-to-end recovery of known sparse featur
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
+import yaml
 
 from tms.analysis.sae import recovery
 from tms.core.data import SparseFeatures
 from tms.core.sae import (
     JUMP_BANDWIDTH,
+    KINDS,
     SAESpec,
     encode,
     init_threshold,
@@ -121,3 +125,8 @@ def test_batch_kinds_reconstruct_with_k_latents_per_input_on_average(kind):
     mmcs, _ = recovery(out["max_cos"], out["represented"])
     assert mmcs.item() > 0.75 and out["fvu"].item() < 0.05 and 0.5 < out["l0"].item() < 1.5
     assert 0 < out["params"]["threshold"].item() < 1
+
+
+def test_config_schema_allows_exactly_the_trainer_kinds():
+    schema = yaml.safe_load((Path(__file__).parents[2] / "workflow/schemas/config.schema.yaml").read_text())
+    assert tuple(schema["$defs"]["sae_kind"]["enum"]) == KINDS

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import tms
 from tms.core.experiments import Experiment
+from tms.core.sae_benchmark import sources as sae_benchmark_sources
 from tms.figures import FIGURES, experiments_for
 from tms.robustness import reusable, variants
 from tms.variants import DEFAULT, variant_config
@@ -125,6 +126,12 @@ def train_priority(wildcards):
 # The sparse autoencoders train on a finished run and are the tail of the longest chain (the
 # F9 sweep, then the SAEs): they go before any training job still waiting.
 SAE_PRIORITY = 2**62
+
+
+def sae_benchmark_runs(base, kind):
+    """``kind`` of every run the SAE benchmark reads, under ``base`` (the default build's or a
+    study variant's runs)."""
+    return [f"{base}/{name}/{kind}" for name in sae_benchmark_sources(config)]
 
 
 def shard_inputs(wildcards):

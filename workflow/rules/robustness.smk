@@ -113,6 +113,37 @@ rule train_sae_variant:
         "../scripts/train_sae.py"
 
 
+rule train_sae_benchmark_variant:
+    """The SAE benchmark on a study variant's source runs."""
+    input:
+        weights=sae_benchmark_runs(
+            "results/robustness/{variant}/runs", "weights.safetensors"
+        ),
+        meta=sae_benchmark_runs("results/robustness/{variant}/runs", "meta.json"),
+        sources=package_sources("train_sae_benchmark.py", "tms.analysis.sae_benchmark"),
+    output:
+        weights="results/robustness/{variant}/runs/sae_benchmark/weights.safetensors",
+        meta="results/robustness/{variant}/runs/sae_benchmark/meta.json",
+        table="results/robustness/{variant}/sae_benchmark.json",
+    log:
+        "results/logs/robustness/{variant}/train/sae_benchmark.log",
+    benchmark:
+        "results/benchmarks/robustness/{variant}/train/sae_benchmark.tsv"
+    priority: SAE_PRIORITY
+    conda:
+        CONDA_ENV
+    threads: 2
+    resources:
+        mem_mb=3000,
+    params:
+        config=lambda wildcards: {
+            "sae_benchmark": VARIANT_CONFIGS[wildcards.variant]["sae_benchmark"],
+            "seed": VARIANTS[wildcards.variant]["seed"],
+        },
+    script:
+        "../scripts/train_sae_benchmark.py"
+
+
 rule claims_variant:
     """Check one figure's claims on a study variant's runs (or take them from the committed record
     when it checked exactly these runs)."""

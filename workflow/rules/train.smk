@@ -1,5 +1,5 @@
 # Training: one job per experiment, or with `shards: N` one job per shard plus a merge; the
-# sparse autoencoders (sae_recovery) train on a finished run.
+# sparse autoencoders (sae_recovery, sae_benchmark) train on finished runs.
 
 
 rule train:
@@ -103,3 +103,29 @@ rule train_sae:
         seed=config["seed"],
     script:
         "../scripts/train_sae.py"
+
+
+rule train_sae_benchmark:
+    """Beyond the paper: the SAE benchmark, every kind scored against known features."""
+    input:
+        weights=sae_benchmark_runs("results/runs", "weights.safetensors"),
+        meta=sae_benchmark_runs("results/runs", "meta.json"),
+        sources=package_sources("train_sae_benchmark.py", "tms.analysis.sae_benchmark"),
+    output:
+        weights="results/runs/sae_benchmark/weights.safetensors",
+        meta="results/runs/sae_benchmark/meta.json",
+        table="results/sae_benchmark.json",
+    log:
+        "results/logs/train/sae_benchmark.log",
+    benchmark:
+        "results/benchmarks/train/sae_benchmark.tsv"
+    priority: SAE_PRIORITY
+    conda:
+        CONDA_ENV
+    threads: 2
+    resources:
+        mem_mb=3000,
+    params:
+        config=lambda wildcards: {k: config[k] for k in ("sae_benchmark", "seed")},
+    script:
+        "../scripts/train_sae_benchmark.py"

@@ -83,6 +83,12 @@ def _dataset(name: str, group: str, W: torch.Tensor, density: torch.Tensor, gene
     return Dataset(name, group, _scaled(W, raw.features(), generator), density, represented, **kw)
 
 
+def sources(config: dict) -> list[str]:
+    """The experiments whose trained runs the benchmark reads."""
+    cfg = config["sae_benchmark"]
+    return [cfg["superposition"]["source"], *cfg["correlated"]]
+
+
 def _nearest(run, density: float) -> int:
     have = torch.tensor(run.density)
     return int((have.log() - math.log(density)).abs().argmin())
@@ -190,7 +196,7 @@ def train_benchmark(config: dict, runs: dict) -> tuple[dict[str, torch.Tensor], 
             ]
             groups.append({"dataset": j, "dictionary": spec.dictionary, "kinds": list(spec.kinds)})
     meta = {
-        "experiment": {"name": RUN, "seed": seed, "sae_benchmark": cfg, "sources": sorted(runs)},
+        "experiment": {"name": RUN, "seed": seed, "sae_benchmark": cfg, "sources": sources(config)},
         "datasets": [d.to_dict() for d in sets],
         "saes": saes,
         "runs": groups,
