@@ -131,7 +131,9 @@ def feature_count_estimate(runs):
 def l1_shrinks(runs):
     out, held = {}, True
     for name in _datasets(runs, "superposition"):
-        topk = min(_rows(runs, dataset=name, kind="topk"), key=lambda r: abs(np.log(r["sparsity"] / r["true_l0_expected"])))
+        topk = min(
+            _rows(runs, dataset=name, kind="topk"), key=lambda r: abs(np.log(r["sparsity"] / r["true_l0_expected"]))
+        )
         l1 = [r["shrinkage"] for r in _rows(runs, dataset=name, kind="relu_l1")]
         out[name] = {"ReLU-L1": [round(v, 3) for v in l1], "TopK": round(topk["shrinkage"], 3)}
         held &= bool(l1) and all(v < min(1.0, topk["shrinkage"]) for v in l1)

@@ -148,9 +148,7 @@ def _split(kinds: list[str], params: dict, *tensors: torch.Tensor) -> list[tuple
     sizes = [part.stop - part.start for _, part in blocks]
     pieces = {k: v.split(sizes) for k, v in params.items()}
     parts = [t.split(sizes) for t in tensors]
-    return [
-        (kind, {k: v[b] for k, v in pieces.items()}, *(p[b] for p in parts)) for b, (kind, _) in enumerate(blocks)
-    ]
+    return [(kind, {k: v[b] for k, v in pieces.items()}, *(p[b] for p in parts)) for b, (kind, _) in enumerate(blocks)]
 
 
 def _code(kind: str, p: dict, z: torch.Tensor, sparsity: torch.Tensor, train: bool) -> torch.Tensor:
@@ -255,7 +253,9 @@ def update_thresholds(threshold: torch.Tensor, f: torch.Tensor, kinds: list[str]
         if kind in BATCH_KINDS:
             smallest = f[part].masked_fill(f[part] <= 0, math.inf).flatten(1).amin(1)
             smallest = torch.where(torch.isfinite(smallest), smallest, threshold[part])
-            threshold[part] = smallest if first else THRESHOLD_DECAY * threshold[part] + (1 - THRESHOLD_DECAY) * smallest
+            threshold[part] = (
+                smallest if first else THRESHOLD_DECAY * threshold[part] + (1 - THRESHOLD_DECAY) * smallest
+            )
 
 
 def activations(W: torch.Tensor, features: SparseFeatures, batch: int, generator: torch.Generator) -> torch.Tensor:

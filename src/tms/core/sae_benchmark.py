@@ -103,12 +103,26 @@ def datasets(config: dict, runs: dict, generator: torch.Generator) -> list[Datas
     for p in cfg["superposition"]["densities"]:
         i = _nearest(sweep, p)
         d = sweep.density[i]
-        out.append(_dataset(f"superposition {d:.3g}", "superposition", sweep.W[i], torch.full_like(sweep.W[i, :, 0], d), generator))
+        out.append(
+            _dataset(
+                f"superposition {d:.3g}", "superposition", sweep.W[i], torch.full_like(sweep.W[i, :, 0], d), generator
+            )
+        )
     for name in cfg["correlated"]:
         run = runs[name].best()
         spec = run.spec
         density = torch.full_like(run.W[0, :, 0], run.density[0])
-        out.append(_dataset(name, "correlated", run.W[0], density, generator, feature_sets=spec["feature_sets"], set_size=spec["set_size"]))
+        out.append(
+            _dataset(
+                name,
+                "correlated",
+                run.W[0],
+                density,
+                generator,
+                feature_sets=spec["feature_sets"],
+                set_size=spec["set_size"],
+            )
+        )
     h = cfg["hierarchy"]
     i = _nearest(sweep, h["density"])
     W, d = sweep.W[i], sweep.density[i]
@@ -183,7 +197,9 @@ def train_benchmark(config: dict, runs: dict) -> tuple[dict[str, torch.Tensor], 
             f"data{j}/W": data.W,
             f"data{j}/density": data.density,
             f"data{j}/represented": data.represented,
-            f"data{j}/parent": data.parent.clone() if data.parent is not None else torch.full_like(data.represented, -1, dtype=torch.long),
+            f"data{j}/parent": data.parent.clone()
+            if data.parent is not None
+            else torch.full_like(data.represented, -1, dtype=torch.long),
         }
         for spec in sweeps(data, cfg):
             r = len(groups)

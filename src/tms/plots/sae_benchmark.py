@@ -48,8 +48,20 @@ def plot_sae_benchmark(run: Run):
 
     ax = axes_in(fig, 2.2, 0.45, 1.3, 1.45)
     ks = sup[sup["kind"].isin(["topk", "batchtopk", "matryoshka"])]
-    sns.lineplot(ks, x="k / true L0", y="mcc", hue="SAE", units="dataset", estimator=None, palette=PALETTE, marker="o",
-                 ms=3, lw=0.8, ax=ax, legend=False)
+    sns.lineplot(
+        ks,
+        x="k / true L0",
+        y="mcc",
+        hue="SAE",
+        units="dataset",
+        estimator=None,
+        palette=PALETTE,
+        marker="o",
+        ms=3,
+        lw=0.8,
+        ax=ax,
+        legend=False,
+    )
     ax.axvline(1, color="0.5", ls=":", lw=0.7)
     ax.set(xscale="log", xlabel="k / true L0", ylabel="MCC (Hungarian, |cos|)")
     ax.set_title("(b) MCC against k", fontsize=7)
@@ -97,4 +109,3 @@ def plot_feature_absorption(run: Run):
         y=0.05,
     )
     return fig
-
