@@ -18,7 +18,7 @@ def bench(rows, count=None, hierarchy=()):
 
 
 def row(dataset, kind, sparsity, **measures):
-    fpd, l0 = next(((f, l) for n, f, l in SUP if n == dataset), (0.0, 1.0))
+    fpd, l0 = next(((f, true) for n, f, true in SUP if n == dataset), (0.0, 1.0))
     base = {"dataset": dataset, "kind": kind, "sparsity": sparsity, "features_per_dim": fpd, "true_l0_expected": l0}
     return base | measures
 
