@@ -71,3 +71,11 @@ def test_x5_5_l1_shrinks_more_than_topk():
     shrunk = [row(n, "relu_l1", lam, shrinkage=0.8) for n, _, _ in SUP for lam in (0.1, 0.3)]
     holds("X5.5", bench(rows + shrunk))
     fails("X5.5", bench(rows + [row(n, "relu_l1", 0.1, shrinkage=1.02) for n, _, _ in SUP]))
+
+
+def test_x5_1_a_plateau_of_equal_mcc_counts_at_its_k_nearest_the_true_l0():
+    rows = k_sweep(0.25)
+    for r in rows:  # MCC 0.9 from 0.25 to 1x the true L0 (within 0.01), 0.5 elsewhere
+        r["mcc"] = 0.895 if 0.5 <= r["sparsity"] / r["true_l0_expected"] <= 1 else r["mcc"]
+    measured = holds("X5.1", bench(rows))
+    assert set(measured.value["best k / true L0"].values()) == {1.0}

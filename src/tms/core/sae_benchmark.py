@@ -137,15 +137,16 @@ def datasets(config: dict, runs: dict, generator: torch.Generator) -> list[Datas
 
 
 def hierarchy_parents(W: torch.Tensor, parents: int, children: int) -> torch.Tensor:
-    """``parent [n]``: the first ``parents`` represented features of ``W [n, m]`` are parents,
-    each of the next ``children`` represented features a child of one of them (−1 elsewhere)."""
-    rep = (feature_norms(W[None])[0] > REPRESENTED_NORM).nonzero().flatten()
+    """``parent [n]``: the ``parents`` features of ``W [n, m]`` with the largest norms are parents,
+    each of the next ``children`` a child of one of them (−1 elsewhere): represented features
+    first, so the hierarchy lives in what the model stores."""
     need = parents * (1 + children)
-    if len(rep) < need:
-        raise ValueError(f"sae_benchmark.hierarchy needs {need} represented features; the model has {len(rep)}")
+    if need > W.shape[0]:
+        raise ValueError(f"sae_benchmark.hierarchy needs {need} features; the model has {W.shape[0]}")
+    order = feature_norms(W[None])[0].argsort(descending=True)
     parent = torch.full((W.shape[0],), -1, dtype=torch.long)
-    kids = rep[parents:need].view(parents, children)
-    parent[kids] = rep[:parents, None].expand_as(kids)
+    kids = order[parents:need].view(parents, children)
+    parent[kids] = order[:parents, None].expand_as(kids)
     return parent
 
 
@@ -155,10 +156,10 @@ def sweeps(dataset: Dataset, cfg: dict) -> list[SAESpec]:
     l0 = dataset.true_l0()
     if dataset.group == "hierarchy":
         h = cfg["hierarchy"]
-        k = (max(1, round(l0)),)
+        k = (max(1, round(h["k_factor"] * l0)),)
         return [SAESpec(dictionary=cfg["dictionary"], kinds=tuple(h["kinds"]), l1=(h["l1"],), k=k, l0=(), **common)]
     if dataset.group == "sizes":
-        k = (max(1, round(l0)),)
+        k = (max(1, round(cfg["sizes"]["k_factor"] * l0)),)
         return [
             SAESpec(dictionary=d, kinds=(cfg["sizes"]["kind"],), l1=(), k=k, l0=(), **common)
             for d in cfg["sizes"]["dictionary"]
