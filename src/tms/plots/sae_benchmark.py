@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 import seaborn as sns
 
 from tms.core.io import Run
@@ -78,7 +79,9 @@ def plot_sae_benchmark(run: Run):
     sizes = count["dictionary"]
     ax.plot(sizes[1:], count["stable"], color="0.2", marker="o", ms=3, lw=0.8, label="atoms shared with d/2")
     ax.axhline(count["true"], color="#d62728", ls="--", lw=0.8, label=f"true count {count['true']}")
-    ax.set(xscale="log", xlabel="dictionary size d", ylabel="stable atoms")
+    ax.set(xscale="log", xlabel="dictionary size d", ylabel="stable atoms", ylim=(0, None))
+    ax.set_xticks(sizes[1:], [str(d) for d in sizes[1:]])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.legend(frameon=False, fontsize=5)
     ax.set_title(f"(d) estimate {count['estimate']}", fontsize=7)
     spec = run.spec["sae_benchmark"]
@@ -99,7 +102,9 @@ def plot_feature_absorption(run: Run):
     fig = plt.figure(figsize=(WIDTH / 2, 2.2))
     ax = axes_in(fig, 0.5, 0.45, 2.2, 1.45)
     sns.lineplot(h, x="co-occurrence", y="absorption", hue="SAE", palette=PALETTE, marker="o", ms=3, lw=0.9, ax=ax)
-    ax.set(xlabel="P(child | parent)", ylabel="absorption of the parent's latent", ylim=(0, None))
+    # at least 0 to 0.05 on the axis, so that values near zero read as near zero
+    top = max(0.05, 1.1 * float(h["absorption"].max()))
+    ax.set(xlabel="P(child | parent)", ylabel="absorption of the parent's latent", ylim=(0, top))
     ax.legend(frameon=False, fontsize=5, title=None)
     spec = run.spec["sae_benchmark"]["hierarchy"]
     caption(
