@@ -8,9 +8,11 @@ import matplotlib
 import pytest
 import torch
 
+from tms.analysis.sae_benchmark import score_run
 from tms.core.experiments import Experiment, run_experiment
 from tms.core.io import Run
 from tms.core.sae import run_sae
+from tms.core.sae_benchmark import train_benchmark
 from tms.core.train import Recipe
 from tms.figures import FIGURES
 from tms.plots import plot_figure
@@ -61,6 +63,7 @@ def runs() -> dict[str, Run]:
             "eval_samples": 500,
         }
         geometry["sae_recovery"] = Run(*run_sae({"sae": sae, "seed": 0}, geometry["uniform_superposition"]))
+        geometry["sae_benchmark"] = _sae_benchmark_run(geometry)
     finally:
         torch.set_num_threads(threads)
     return {
@@ -158,6 +161,36 @@ def _geometry_runs() -> dict[str, Run]:
             )
         ),
     }
+
+
+def _sae_benchmark_run(runs: dict) -> Run:
+    """The SAE benchmark on the tiny F9 sweep and F14 pairs, every dataset kind, 20 steps."""
+    bench = {
+        "dictionary": 8,
+        "kinds": ["relu_l1", "jumprelu", "topk", "batchtopk", "matryoshka"],
+        "l1": [0.1],
+        "l0": [0.03],
+        "k_factors": [0.5, 1, 2],
+        "steps": 20,
+        "batch_size": 64,
+        "lr": 0.01,
+        "eval_samples": 500,
+        "superposition": {"source": "uniform_superposition", "densities": [0.3, 0.1]},
+        "correlated": ["correlated_pairs", "anticorrelated_pairs"],
+        "hierarchy": {
+            "density": 0.1,
+            "parents": 2,
+            "children": 2,
+            "cooccurrence": [0.3, 0.7],
+            "kinds": ["relu_l1", "batchtopk", "matryoshka"],
+            "l1": 0.3,
+            "k_factor": 0.25,
+        },
+        "sizes": {"density": 0.1, "kind": "topk", "k_factor": 0.25, "dictionary": [4, 8]},
+    }
+    tensors, meta = train_benchmark({"sae_benchmark": bench, "seed": 0}, runs)
+    meta["scores"] = score_run(Run(tensors, meta))
+    return Run(tensors, meta)
 
 
 def _phase_run(n: int) -> Run:
