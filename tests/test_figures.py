@@ -44,8 +44,9 @@ def test_names_and_experiments():
 
 def test_every_run_is_an_experiment_of_the_config():
     from tms.core.sae import SAE_RUN  # trained by rule train_sae from the config's sae: section
+    from tms.core.sae_benchmark import RUN  # trained by rule train_sae_benchmark (sae_benchmark:)
 
-    runs = set(CONFIG["experiments"]) | {SAE_RUN}
+    runs = set(CONFIG["experiments"]) | {SAE_RUN, RUN}
     for entry in FIGURES.values():
         assert entry.experiments and set(entry.experiments) <= runs, entry.name
 
