@@ -133,3 +133,17 @@ def test_claims_measure_what_they_state():
     rows = {r["id"]: r for r in check_figure("adversarial", {"uniform_superposition": rising})}
     assert rows["C19.2"]["status"] == "held" and rows["C19.2"]["measured"]["spearman"] == 1.0
     assert rows["C19.1"]["status"] == "held"
+
+
+def test_the_sweep_is_computed_once_per_run(monkeypatch):
+    """Both F19 claims read one sweep: a second call on the same run does not recompute it."""
+    import tms.analysis.adversarial as adversarial
+
+    calls = []
+    real = adversarial._sweep
+    monkeypatch.setattr(adversarial, "_sweep", lambda *a: calls.append(a) or real(*a))
+    run = _sweep_run([baseline_params(3, 1)] * 2, [1.0, 0.1])
+    first = adversarial.sweep(run, samples=200)
+    assert adversarial.sweep(run, samples=200) is first and len(calls) == 1
+    adversarial.sweep(_sweep_run([baseline_params(3, 1)] * 2, [1.0, 0.1]), samples=200)  # another run
+    assert len(calls) == 2

@@ -108,10 +108,21 @@ def spearman(a, b) -> float:
     return float((ra * rb).sum() / (ra.norm() * rb.norm()))
 
 
+_SWEEPS: dict[tuple, tuple] = {}  # (id(run), samples, seed) -> (run, result): both claims of F19 share one
+
+
 def sweep(run, samples: int = 10_000, seed: int = 0) -> dict:
     """F19 on every instance of a ReLU-output density sweep (a ``tms.core.io.Run``): vulnerability,
     features per dimension ‖W‖_F²/m and density, as lists in instance order, plus the best replica
-    of each density (``best``: instance indices, lowest evaluation loss)."""
+    of each density (``best``: instance indices, lowest evaluation loss). Computed once per run
+    object in a process (the run is kept with the result, so its id cannot be reused)."""
+    key = (id(run), samples, seed)
+    if key not in _SWEEPS:
+        _SWEEPS[key] = (run, _sweep(run, samples, seed))
+    return _SWEEPS[key][1]
+
+
+def _sweep(run, samples: int, seed: int) -> dict:
     from tms.analysis.metrics import features_per_dimension
     from tms.core.models import make_model
 
