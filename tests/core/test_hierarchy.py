@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tms.core.data import HierarchicalFeatures
+from tms.core.data.hierarchy import HierarchicalFeatures
 
 # feature 0 a parent of 1 and 2; feature 3 on its own
 PARENT = torch.tensor([-1, 0, 0, -1])

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import torch
 
-from tms.core.data import CorrelatedFeatures, HierarchicalFeatures, SparseFeatures
+from tms.core.data import CorrelatedFeatures, SparseFeatures
+from tms.core.data.hierarchy import HierarchicalFeatures
 from tms.core.sae import K_KINDS, KINDS, SAESpec, train_saes
 from tms.core.weights import REPRESENTED_NORM, feature_norms
 
