@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import NullFormatter
 import seaborn as sns
+from matplotlib.ticker import NullFormatter
 
 from tms.core.io import Run
 from tms.plots.style import WIDTH, axes_in, caption
