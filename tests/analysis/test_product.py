@@ -45,3 +45,24 @@ def test_claim_holds_for_diagonal_neurons_only():
     assert status(torch.stack([DIAGONALS, AXES])) == "held"
     assert status(torch.stack([AXES, DIAGONALS])) == "not held"  # the lowest-loss replica decides
     assert status(torch.stack([DIAGONALS[:, [0, 0, 2, 2]], AXES])) == "not held"  # two directions only
+
+
+def test_responses_of_the_best_replica_by_hand():
+    """Two replicas; the second (lower loss) has neurons ReLU(x + y) and ReLU(x − y), output their
+    difference + 0.5: at (1, 2) hidden (3, 0), output 3.5; at (2, 1) hidden (3, 1), output 2.5."""
+    from tms.analysis.product import responses
+    from tms.core.io import Run
+
+    W1 = torch.stack([torch.zeros(2, 2), torch.tensor([[1.0, 1.0], [1.0, -1.0]])])
+    tensors = {
+        "W1": W1,
+        "b1": torch.zeros(2, 2),
+        "W2": torch.tensor([[0.0, 0.0], [1.0, -1.0]]),
+        "b2": torch.tensor([0.0, 0.5]),
+        "eval_loss": torch.tensor([1.0, 0.1]),
+    }
+    run = Run(tensors, {"instances": {"point": [0, 0], "replica": [0, 1]}})
+    out = responses(run, torch.tensor([[[1.0, 2.0], [2.0, 1.0]]]))
+    assert out["hidden"].tolist() == [[3.0, 0.0], [3.0, 1.0]]
+    assert out["output"].tolist() == [3.5, 2.5] and out["target"].tolist() == [2.0, 2.0]
+    assert torch.equal(out["W1"], W1[1]) and out["W2"].tolist() == [1.0, -1.0]

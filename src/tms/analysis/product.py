@@ -27,3 +27,22 @@ def input_mixing(W1: torch.Tensor) -> torch.Tensor:
     (monosemantic in the input basis), 1 when it reads both equally."""
     w = W1.abs()
     return w.amin(-2) / w.amax(-2).clamp_min(1e-12)
+
+
+@torch.no_grad()
+def responses(run, points: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The lowest-loss replica of a ``product_neurons`` run on inputs ``points [1, p, 2]``: each neuron's
+    activation ``hidden [p, m]``, the network's ``output [p]`` and the target x·y ``target [p]``,
+    with that replica's ``W1 [2, m]`` and ``W2 [m]``."""
+    from tms.core.models.product import ProductMLP
+
+    model = ProductMLP()
+    k = run.best_indices()[0]
+    params = {name: run[name][k : k + 1] for name in model.param_names}
+    return {
+        "hidden": model.hidden(params, points)[0],
+        "output": model.forward(params, points)[0, :, 0],
+        "target": model.target(points)[0, :, 0],
+        "W1": params["W1"][0],
+        "W2": params["W2"][0].flatten(),
+    }

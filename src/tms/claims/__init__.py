@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from tms.core.io import write_json
@@ -263,7 +264,7 @@ def write_replication(results: list[dict], json_path, md_path) -> None:
             raise ValueError(f"claim {r['id']}: status must be one of {STATUSES}; got {r['status']!r}")
     write_json(json_path, results)
     text = to_markdown(results)
-    atomic_write(md_path, lambda tmp: open(tmp, "w").write(text))
+    atomic_write(md_path, lambda tmp: Path(tmp).write_text(text))
 
 
 # Register the claims of every figure: import each claims module that the registry names.

@@ -12,9 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from tms.analysis.product import diagonal_alignment
+from tms.analysis.product import diagonal_alignment, responses
 from tms.core.io import Run
-from tms.core.models.product import ProductMLP
 from tms.plots.style import WIDTH, axes_in, caption
 
 SPAN = 3.0
@@ -43,15 +42,10 @@ def _image(ax, values: np.ndarray, limit: float, title: str) -> None:
 
 
 def plot_product_neurons(run: Run):
-    model = ProductMLP()
-    k = run.best_indices()[0]
-    params = {name: run[name][k : k + 1] for name in model.param_names}
-    plane = _plane()
-    hidden = model.hidden(params, plane)[0].numpy()  # [points, m]
-    output = model.forward(params, plane)[0, :, 0].numpy()
-    target = model.target(plane)[0, :, 0].numpy()
+    net = responses(run, _plane())
+    hidden, output, target = (net[key].numpy() for key in ("hidden", "output", "target"))  # [points, m], [points]
     m = hidden.shape[1]
-    W1, W2 = params["W1"][0], params["W2"][0]
+    W1, W2 = net["W1"], net["W2"]
     align = diagonal_alignment(W1)
 
     fig = plt.figure(figsize=(WIDTH, 3.7))
