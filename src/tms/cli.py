@@ -71,12 +71,13 @@ def cmd_plot(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from tms.claims import headline, required_failures, write_replication
+    from tms.claims.check import required_failures
+    from tms.claims.table import headline, write_replication
 
     if args.required:
         results = json.loads(Path(args.required).read_text())
     else:
-        from tms.claims import check_figure
+        from tms.claims.check import check_figure
         from tms.figures import FIGURES
 
         figures = args.figures or list(FIGURES)

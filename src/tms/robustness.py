@@ -154,13 +154,13 @@ def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool
 
 def headline(rows: list[dict]) -> str:
     """One line: the paper's claims and this project's own, each counted by verdict, then seed 0."""
-    from tms.claims import headline as table_headline
+    from tms.claims.table import headline as table_headline
 
     return table_headline(rows)
 
 
 def _short(value, limit: int = 90) -> str:
-    from tms.claims import format_value
+    from tms.claims.table import format_value
 
     text = format_value(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -5,11 +5,18 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+from tms.claims.registry import claim
+
 
 def test_claims_import_no_plotting():
     """Importing every claim module loads neither tms.plots nor matplotlib, so editing a plot
     re-draws figures without re-running claim checks."""
-    code = "import sys, tms.claims; print(sorted(m for m in sys.modules if m.startswith(('tms.plots', 'matplotlib'))))"
+    code = (
+        "import sys; from tms.claims import REGISTRY; len(REGISTRY); "
+        "print(sorted(m for m in sys.modules if m.startswith(('tms.plots', 'matplotlib'))))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
 
@@ -37,3 +44,18 @@ def test_report_blocks_show_each_claim_as_short_text():
     paper = {"status": "held", "seeds": 1}
     stale = to_blocks([{**studied, "study": "stale", "paper_scale": paper}])
     assert "paper scale: held; replicates (STALE" in stale
+
+
+def test_a_claim_takes_its_figure_from_its_module_or_says_which_is_missing():
+    """``@claim`` reads ``FIGURE`` and ``ANCHOR`` from the measure's module (this test module has
+    neither): without them and without ``figure=`` it names the claim; an unknown figure is named."""
+
+    def measure(runs):
+        return None
+
+    with pytest.raises(ValueError, match=r"claim T0\.1: no figure; pass figure= or set FIGURE in"):
+        claim("T0.1", "statement", "expected", "tolerance")(measure)
+    with pytest.raises(ValueError, match=r"claim T0\.2: no anchor"):
+        claim("T0.2", "statement", "expected", "tolerance", figure="intro")(measure)
+    with pytest.raises(ValueError, match=r"claim T0\.3: figure must be one of .*got 'nope'"):
+        claim("T0.3", "statement", "expected", "tolerance", figure="nope", anchor="#x")(measure)

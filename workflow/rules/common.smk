@@ -38,10 +38,10 @@ wildcard_constraints:
 # of the tms modules its script imports, followed through the package's own imports (read from
 # the code). Editing the trainer re-runs training; editing a figure's plot module re-draws the
 # figures drawn by it. The modules imported by name from the figure registry (importlib) are not
-# in the code: tms.claims imports every figure's claims module (LAZY_IMPORTS), and tms.plots only
-# the plot module of the figure it draws (figure_inputs names it).
+# in the code: tms.claims.registry imports every figure's claims module (LAZY_IMPORTS), and
+# tms.plots only the plot module of the figure it draws (figure_inputs names it).
 PACKAGE_DIR = Path(tms.__file__).resolve().parent
-LAZY_IMPORTS = {"tms.claims": [entry.claims for entry in FIGURES.values()]}
+LAZY_IMPORTS = {"tms.claims.registry": [entry.claims for entry in FIGURES.values()]}
 
 
 def _module_file(name):

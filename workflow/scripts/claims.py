@@ -9,7 +9,7 @@ sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
 import torch  # noqa: E402
 
-from tms.claims import check_figure  # noqa: E402
+from tms.claims.check import check_figure  # noqa: E402
 from tms.core.io import load_run, write_json  # noqa: E402
 
 sm = snakemake  # noqa: F821

@@ -5,7 +5,8 @@ import sys
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from tms.claims import add_study, headline, required_failures, write_replication  # noqa: E402
+from tms.claims.check import required_failures  # noqa: E402
+from tms.claims.table import add_study, headline, write_replication  # noqa: E402
 from tms.robustness import figure_hashes  # noqa: E402
 
 sm = snakemake  # noqa: F821

@@ -10,7 +10,10 @@ features per dimension (measured: a rise of 1.69×, Spearman 0.05; docs/findings
 from __future__ import annotations
 
 from tms.analysis.adversarial import spearman, sweep
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "adversarial"
+ANCHOR = "#adversarial"
 
 RUN = "uniform_superposition"
 RISE = 3.0  # the paper's "sharp" rise: more than 3x the dense model's vulnerability
@@ -19,8 +22,6 @@ RANK = 0.8  # "tracks features per dimension": a rank correlation of at least 0.
 
 @claim(
     "C19.1",
-    "adversarial",
-    "#adversarial",
     "Vulnerability to the analytic attack rises sharply (> 3×) as superposition forms.",
     "max over densities of the best replica's vulnerability > 3 × its value at density 1",
     f"ratio > {RISE}",
@@ -35,8 +36,6 @@ def vulnerability_rises(runs):
 
 @claim(
     "C19.2",
-    "adversarial",
-    "#adversarial",
     "Vulnerability tracks features per dimension ‖W‖_F²/m.",
     "high rank correlation between vulnerability and features per dimension across the sweep",
     f"Spearman ρ ≥ {RANK} over every instance",

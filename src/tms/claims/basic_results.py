@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch
 
 from tms.analysis.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
-from tms.claims import Measured, claim
 from tms.claims.intro import ORTHO
+from tms.claims.registry import Measured, claim
 
+FIGURE = "basic_results"
 ANCHOR = "#demonstrating-basic-results"
 FROB_REL = 0.05  # "‖W‖_F² ≈ m": within 5%, the size of the norm shifts weight decay causes
 BIAS_REL = 0.1  # "b_i ≈ (1−S)/2": the dropped features' mean bias within 10% of s/2 (single biases jitter by ~lr)
@@ -124,8 +125,6 @@ def diffuse_interference(run, max_density: float = 0.01) -> Measured:
 
 @claim(
     "C4.1",
-    "basic_results",
-    ANCHOR,
     "Linear model: ‖W‖_F² ≈ m; exactly the top-m features, orthogonal; dropped biases ≈ (1−S)/2; loss = Σ_{i≥m} I_i "
     "(s/3 − s²/4).",
     "‖W‖_F² = 5, loss 0.002323 at s = 1 (mean over features)",
@@ -138,8 +137,6 @@ def c4_1(runs):
 
 @claim(
     "C4.2",
-    "basic_results",
-    ANCHOR,
     "ReLU output model at density 1 equals the linear solution.",
     "same represented features, same WᵀW",
     f"every WᵀW entry within {GRAM_ABS}",
@@ -150,8 +147,6 @@ def c4_2(runs):
 
 @claim(
     "C4.3",
-    "basic_results",
-    ANCHOR,
     "Represented features increase monotonically as density falls.",
     "non-decreasing count (‖W_i‖ > 0.5) from density 1 to 0.001",
     "exact (counts are integers)",
@@ -162,8 +157,6 @@ def c4_3(runs):
 
 @claim(
     "C4.3.counts",
-    "basic_results",
-    ANCHOR,
     "Counts read off the paper's figure: ~5, 7, 9, 11–12, 15, 18, 20.",
     "5, 7, 9, 11.5, 15, 18, 20 at densities 1 … 0.001",
     f"±{COUNT_TOL} features at every density",
@@ -183,8 +176,6 @@ def c4_3_counts(runs):
 # with another, where one important feature joins an antipodal pair while the next stays dedicated).
 @claim(
     "C4.4",
-    "basic_results",
-    ANCHOR,
     "Superposition starts with the least important features; the most important keep dedicated dimensions longest.",
     "dedicated features (superposition < 0.1) are always the most important ones, and fewer as density falls",
     "exact (set comparison)",
@@ -196,8 +187,6 @@ def c4_4(runs):
 
 @claim(
     "C4.6",
-    "basic_results",
-    ANCHOR,
     "At density ≤ 0.01: diffuse positive interference and negative biases.",
     "many small positive W_i·W_j; mean bias of represented features < 0",
     f"≥ {DIFFUSE:.0%} of represented pairs at 0.05 < W_i·W_j < 0.5 (none at density 1); mean bias < 0",
@@ -208,12 +197,11 @@ def c4_6(runs):
 
 @claim(
     "C5.1",
-    "basic_results_large",
-    ANCHOR,
     "n=80, m=20 is essentially a rescaled version of n=20, m=5.",
     "the F4 checks hold at n=80, m=20: linear solution, dense ReLU = linear, monotone counts, dedicated first",
     "as C4.1, C4.2, C4.3, C4.4",
     required=False,
+    figure="basic_results_large",
 )
 def c5_1(runs):
     relu, linear = runs["basic_large_relu"], runs["basic_large_linear"]

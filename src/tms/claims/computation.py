@@ -10,8 +10,9 @@ import torch
 
 from tms.analysis.motif import find_motifs
 from tms.analysis.neurons import alive, computes_abs, monosemantic, polysemantic, polysemanticity, top_feature
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
 
+FIGURE = "abs_sparsity"
 ANCHOR = "#computation"
 SMALL, SWEEP = "abs_small", "abs_sparsity"
 HIGHLY = 0.9  # "by 0.001 all are highly polysemantic": ≥ 90% of alive neurons polysemantic ...
@@ -33,12 +34,11 @@ def relu_pairs(W1: torch.Tensor, W2: torch.Tensor) -> list[int]:
 
 @claim(
     "C24.1",
-    "abs_small",
-    ANCHOR,
     "Each feature gets a ReLU(x_i) and a ReLU(−x_i) neuron with positive output weights: |x| = ReLU(x) + ReLU(−x).",
     "every feature has a monosemantic neuron of each sign with W₂ > 0",
     "all features in the lowest-loss model (the count of replicas where it holds is reported)",
     required=False,
+    figure="abs_small",
 )
 def relu_pair_solution(runs):
     run = runs[SMALL]
@@ -68,8 +68,6 @@ def neuron_counts(W1, W2) -> dict:
 
 @claim(
     "C25.1",
-    "abs_sparsity",
-    ANCHOR,
     "Dense and 0.3: all neurons monosemantic; polysemantic neurons appear as density falls; by 0.001 all are highly "
     "polysemantic.",
     "no polysemantic neuron at densities ≥ 0.3; at the sparsest density nearly all alive neurons polysemantic with "
@@ -88,8 +86,6 @@ def mono_to_poly(runs):
 
 @claim(
     "C25.2",
-    "abs_sparsity",
-    ANCHOR,
     "At high sparsity the model represents more features than the m/2 = 20 it could without superposition.",
     f"> {NO_SUPERPOSITION} features' worth of |x_i| computed at the sparsest density",
     "features' worth = (number of (feature, sign) pairs with output within 0.5 of 1 for x = ±e_i) / 2: without "
@@ -108,8 +104,6 @@ def more_than_half_m(runs):
 
 @claim(
     "C25.3",
-    "abs_sparsity",
-    ANCHOR,
     "Neurons serving the most important features stay monosemantic longest.",
     "where both kinds coexist, monosemantic neurons serve more important features than polysemantic ones",
     "in every density with both kinds, the median importance rank of the monosemantic neurons' main features "
@@ -129,12 +123,12 @@ def important_stay_mono(runs):
 
 @claim(
     "C26.1",
-    "abs_motif",
-    "#computation-asymmetric-motif",
     "Monosemantic and polysemantic neurons coexist in one model at intermediate sparsity.",
     "some model of the F25 sweep (not the densest or sparsest density) has both kinds",
     "≥ 1 monosemantic and ≥ 1 polysemantic neuron in one model",
     required=False,
+    figure="abs_motif",
+    anchor="#computation-asymmetric-motif",
 )
 def mixed(runs):
     rows = panels(runs[SWEEP])[1:-1]
@@ -144,13 +138,13 @@ def mixed(runs):
 
 @claim(
     "C27.1",
-    "abs_motif",
-    "#computation-asymmetric-motif",
     "Asymmetric superposition with inhibition: a neuron stores a and b with very unequal opposite-sign input "
     "weights and roughly reciprocal output weights; a second neuron driven by a inhibits output b.",
     "the motif appears in some models, not necessarily all",
     "found by tms.analysis.motif.find_motifs (ratio ≤ 1/2, W₂|W₁| within ×2 of 1, inhibition ≥ 1/2) in ≥ 1 model",
     required=False,
+    figure="abs_motif",
+    anchor="#computation-asymmetric-motif",
 )
 def asymmetric_motif(runs):
     run = runs[SWEEP]

@@ -11,7 +11,10 @@ import numpy as np
 
 from tms.analysis.collapse import collapsed, set_cosines, within_and_across
 from tms.analysis.metrics import feature_norms
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "correlated_features"
+ANCHOR = "#geometry-correlated"
 
 ORTHOGONAL = 0.1  # |cos| ≤ 0.1: within ~6° of a right angle
 ANTIPODAL = -0.95  # cos ≤ −0.95: within ~18° of opposite
@@ -34,8 +37,6 @@ def _within_pair_cos(W, set_size):
 
 @claim(
     "C14.1",
-    "correlated_features",
-    "#geometry-correlated",
     "Correlated features prefer to be orthogonal.",
     "two correlated pairs in 2-D: the members of each pair are orthogonal",
     f"|cos| ≤ {ORTHOGONAL} within every pair (best replica)",
@@ -49,8 +50,6 @@ def correlated_go_orthogonal(runs):
 
 @claim(
     "C14.2",
-    "correlated_features",
-    "#geometry-correlated",
     "Anticorrelated features prefer to be antipodal.",
     "two anticorrelated pairs in 2-D: the members of each pair are antipodal",
     f"cos ≤ {ANTIPODAL} within every pair (best replica)",
@@ -70,8 +69,6 @@ def anticorrelated_go_antipodal(runs):
 
 @claim(
     "C14.3",
-    "correlated_features",
-    "#geometry-correlated",
     "Three correlated pairs in 2-D sit side by side: a small positive angle within each pair, hexagon-like.",
     "each pair's members at an acute angle; the six directions spaced like a hexagon",
     f"within-pair cos in [0.2, 0.8] and consecutive angular gaps {HEX_GAP:.0f}° ± {HEX_TOL:.0f}° (sparsest density)",
@@ -88,12 +85,11 @@ def three_pairs_side_by_side(runs):
 
 @claim(
     "C15.1",
-    "local_bases",
-    "#geometry-correlated",
     "Correlated feature sets form local orthogonal bases; interference only across sets.",
     "two sets of 10 correlated features in 10-D: nearly orthogonal within a set, overlapping across",
     f"mean within-set |cos| ≤ {LOCAL_BASIS} and ≤ {ACROSS_RATIO} × mean across-set |cos| (best replica)",
     required=True,
+    figure="local_bases",
 )
 def local_orthogonal_bases(runs):
     W, density, k = _best(runs["local_bases"])
@@ -115,13 +111,13 @@ def _collapse_table(run):
 
 @claim(
     "C16.1",
-    "collapse",
-    "#geometry-collapsing",
     "A collapsed pair is represented by its principal component (a+b)/√2.",
     "both members along the same direction, each with norm ≈ 1/√2",
     f"cos > 0.9 and every collapsed member's norm within {NORM_TOL} of 1/√2, at densities where some pair "
     "is still uncollapsed (before the PCA-like regime)",
     required=True,
+    figure="collapse",
+    anchor="#geometry-collapsing",
 )
 def collapsed_pair_is_principal_component(runs):
     norms, pca = [], []
@@ -145,13 +141,13 @@ def collapsed_pair_is_principal_component(runs):
 
 @claim(
     "C16.regimes",
-    "collapse",
-    "#geometry-collapsing",
     "Three correlated pairs: no collapse ≲0.05, one pair 0.05–0.15, two 0.15–0.2, all 0.25–0.5 (density 1−S).",
     "the count of collapsed pairs rises with density, with the paper's boundaries",
     f"counts non-decreasing; each boundary (geometric mean of the bracketing densities) within a factor "
     f"{REGIME_FACTOR} of the paper's 0.05, 0.15, 0.225",
     required=False,
+    figure="collapse",
+    anchor="#geometry-collapsing",
 )
 def collapse_regimes(runs):
     table = _collapse_table(runs["correlated_collapse"])

@@ -10,7 +10,10 @@ import numpy as np
 
 from tms.analysis.geometry import uniform_sweep
 from tms.analysis.metrics import dimensions_per_feature, feature_dimensionality, represented
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "dimensions_per_feature"
+ANCHOR = "#geometry-uniform"
 
 RUN = "uniform_superposition"
 DENSE_TOL = 0.05  # D* within 0.05 of 1 at density 1
@@ -33,8 +36,6 @@ def _sweep(runs):
 
 @claim(
     "C9.1",
-    "dimensions_per_feature",
-    "#geometry-uniform",
     "When features are dense, each gets a whole dimension: D* ≈ 1.",
     "D* = 1 at density 1 (m features kept orthogonally)",
     f"|D* − 1| ≤ {DENSE_TOL} at the densest point",
@@ -46,8 +47,6 @@ def dense_one_dimension(runs):
 
 @claim(
     "C9.2",
-    "dimensions_per_feature",
-    "#geometry-uniform",
     "D* is 'sticky' at 1/2: it stays there over a range of densities.",
     "a plateau of several consecutive densities at D* ≈ 1/2",
     f"≥ {STICKY_POINTS} consecutive sweep points with |D* − 1/2| ≤ {STICKY_TOL}",
@@ -69,8 +68,6 @@ def sticky_half(runs):
 
 @claim(
     "C9.3",
-    "dimensions_per_feature",
-    "#geometry-uniform",
     "D* does not increase as features get sparser.",
     "D* non-increasing along 1/(1−S)",
     f"no rise of more than {MONOTONE_SLACK} between neighbouring densities (one model each: noise)",
@@ -106,13 +103,13 @@ def line_enrichment(D: np.ndarray, fraction: float) -> float:
 
 @claim(
     "C10.1",
-    "feature_dimensionality",
-    "#geometry-dimensionality",
     "Features' dimensionalities cluster on lines at 3/4, 2/3, 1/2, 2/5, 3/8 (and 0 for unlearned).",
     "a dense cluster of D_i at each fraction, denser than at nearby values (not a majority)",
     f"D_i of represented features (all densities pooled) within {LINE} of a fraction are ≥ {ENRICH}× as dense "
     f"as {LINE}–{FLANK} away; held if ≥ {LINES_NEEDED} of the 5 fractions show it",
     required=False,
+    figure="feature_dimensionality",
+    anchor="#geometry-dimensionality",
 )
 def dimensionality_lines(runs):
     D = np.concatenate(_represented_D(runs))
@@ -132,12 +129,12 @@ def dimensionality_lines(runs):
 
 @claim(
     "C10.3",
-    "feature_dimensionality",
-    "#geometry-dimensionality",
     "Features jump between configurations as sparsity changes.",
     "the line most features sit on changes in discrete steps along the sweep",
     f"the most populated line (within {NEAR}) takes ≥ {JUMP_VALUES} different values across densities",
     required=False,
+    figure="feature_dimensionality",
+    anchor="#geometry-dimensionality",
 )
 def jumps_between_configurations(runs):
     fractions = np.array([1.0, *LINES])

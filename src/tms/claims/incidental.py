@@ -7,7 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from tms.analysis.incidental import polysemantic_share
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+from tms.figures import BEYOND
+
+FIGURE = "incidental_polysemanticity"
+ANCHOR = BEYOND
 
 MODELS = {"abs": "abs-value", "hidden": "ReLU hidden"}
 DECAYS = ("001", "01")
@@ -27,8 +31,6 @@ def _shares(runs, short):
 
 @claim(
     "X1.1",
-    "incidental_polysemanticity",
-    "beyond the paper",
     "Project finding: polysemantic neurons appear even with ample neurons (m = 2n), where a "
     "monosemantic zero-loss solution exists: superposition is not the only source of polysemanticity.",
     "for both models, polysemantic neurons are common at some density and weight decay",
@@ -46,8 +48,6 @@ def ample_neurons_are_polysemantic(runs):
 
 @claim(
     "X1.2",
-    "incidental_polysemanticity",
-    "beyond the paper",
     "Project finding: with ample neurons the abs-value model is monosemantic when dense and turns "
     "polysemantic as features get sparse, as the paper's m < n model does.",
     "abs-value, m = 2n: densest share below the sparsest at every weight decay",

@@ -8,7 +8,10 @@ import math
 import torch
 
 from tms.analysis.metrics import cosine, feature_dimensionality, feature_norms
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "intro"
+ANCHOR = "#motivation"
 
 UNIT = 0.1  # "≈1" / "≈0" for a norm: within 0.1 (weight decay and finite training move norms by a few %)
 ORTHO = 0.1  # "orthogonal": |cos| < 0.1, i.e. within ~6° of 90°
@@ -28,8 +31,6 @@ def r3(t) -> list[float]:
 
 @claim(
     "C0.1",
-    "intro",
-    "#motivation",
     "Density 1: exactly the 2 most important features are represented, orthogonal, norm ≈1; the other 3 ≈0.",
     "‖W_0‖, ‖W_1‖ ≈ 1, cos(W_0, W_1) ≈ 0, ‖W_2..4‖ ≈ 0",
     f"norms within {UNIT} of 1 / below {UNIT}; |cos| < {ORTHO}",
@@ -43,8 +44,6 @@ def dense_keeps_top_two(runs):
 
 @claim(
     "C0.2",
-    "intro",
-    "#motivation",
     "Density ≈0.2: the 4 most important features form 2 antipodal pairs, the pairs orthogonal; the 5th ≈0.",
     "2 pairs with cos ≈ −1, |cos| ≈ 0 across pairs, ‖W_4‖ ≈ 0",
     f"within-pair cos < {ANTIPODAL}; across-pair |cos| < {ORTHO}; ‖W_4‖ < {UNIT}",
@@ -76,8 +75,6 @@ DIM_TOL = 0.05  # D_i within 0.05 of 2/5 (the next sticky values, 1/3 and 1/2, a
 
 @claim(
     "C0.3",
-    "intro",
-    "#motivation",
     "Density ≈0.1: all 5 features lie on a regular pentagon.",
     "adjacent angles 72°, D_i = 2/5, all ‖W_i‖ > 0.5",
     f"angles within {ANGLE_TOL}° of 72°; D_i within {DIM_TOL} of 0.4",

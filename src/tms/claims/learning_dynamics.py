@@ -10,7 +10,10 @@ import torch
 
 from tms.analysis.dynamics import WINDOW_DECADES, jumps, loss_drop, trajectories, windows
 from tms.analysis.metrics import represented
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "learning_dynamics"
+ANCHOR = "#learning-jumps"
 
 RUN = "learning_dynamics"
 SUDDEN = 0.5  # a jump: at least half of a feature's total change of D_i inside one window
@@ -29,8 +32,6 @@ def _features(run):
 
 @claim(
     "C17.1",
-    "learning_dynamics",
-    "#learning-jumps",
     "D_i trajectories are piecewise constant with sudden jumps.",
     f"most of a feature's change of D_i happens within one {WINDOW_DECADES}-decade window of steps",
     f"median over represented features of the largest window's share of |ΔD_i| ≥ {SUDDEN}",
@@ -44,8 +45,6 @@ def sudden_jumps(runs):
 
 @claim(
     "C17.2",
-    "learning_dynamics",
-    "#learning-jumps",
     "Jumps in D_i coincide with drops of the loss.",
     "the training loss falls faster than usual across a feature's jump window",
     f"≥ {COINCIDE:.2f} of jump windows have a loss drop above the median over all windows of the run",
@@ -67,8 +66,6 @@ def jumps_coincide_with_loss_drops(runs):
 
 @claim(
     "C17.3",
-    "learning_dynamics",
-    "#learning-jumps",
     "At the end of training the features are digons: D_i ≈ 1/2.",
     "represented features end with D_i ≈ 1/2",
     f"≥ {DIGON_SHARE:.0%} of represented features within {DIGON} of 1/2",

@@ -4,7 +4,10 @@ from every replica's log-spaced weight checkpoints (``tms.analysis.learning_geom
 from __future__ import annotations
 
 from tms.analysis.learning_geometry import crosses_sets, octahedron_pairs, pca_share, stages
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "learning_geometry"
+ANCHOR = "#learning-geometric"
 
 RUN = "learning_geometry"
 UNSTRUCTURED, PCA = 1 / 3, 2 / 3  # pca_share of a random W (and of the octahedron), of the PCA solution
@@ -21,8 +24,6 @@ def _replicas(run):
 
 @claim(
     "C18.1",
-    "learning_geometry",
-    "#learning-geometric",
     "Learning proceeds in steps of simple geometric transformations, a PCA-like solution first.",
     "early in training the weights concentrate on the data's top principal components (each "
     "correlated set's direction), then spread out into the final configuration",
@@ -58,8 +59,6 @@ def pca_first(runs):
 
 @claim(
     "C18.2",
-    "learning_geometry",
-    "#learning-geometric",
     "The end state is typically an octahedron whose antipodal pairs join features of different sets.",
     "final W: three orthogonal antipodal pairs (tms.analysis.geometry: '3 digons'), each pair one feature from each "
     "set",

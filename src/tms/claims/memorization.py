@@ -9,9 +9,12 @@ T = 10³ and 10⁴, i.e. T·p between 1 and 10."""
 from __future__ import annotations
 
 from tms.analysis.memorization import fits, peak, polygon_deviation
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
 from tms.core.weights import REPRESENTED_NORM
-from tms.figures import DOUBLE_DESCENT
+from tms.figures import BEYOND, DOUBLE_DESCENT
+
+FIGURE = "double_descent"
+ANCHOR = BEYOND
 
 # A regular T-gon: neighbours' angular gaps and the norms within 25% (the gap deviation of the
 # nearest other arrangement, a (T−1)-gon with one point inside or doubled, is ≥ 50%).
@@ -34,14 +37,13 @@ def _curves(runs) -> dict[int, list]:
 
 @claim(
     "X4.1",
-    "memorization_geometry",
-    "beyond the paper",
     "Follow-up's finding: with few training points, the training points' hidden vectors h_t = W x_t form a "
     "regular polygon (the points are stored in superposition) while the features are barely represented.",
     "m = 2, the smallest T of the sweep above m + 1: the h_t on a regular T-gon; no feature's D_i near a point's D_t",
     f"angular gaps and norms of the h_t within {REGULAR:.0%} of a regular T-gon's; largest feature "
     f"dimensionality ≤ 1/{DOMINANT:g} of the smallest point's (T ≤ m + 1 points need no polygon)",
     required=False,
+    figure="memorization_geometry",
 )
 def points_form_a_polygon(runs):
     curve = [f for f in fits(runs[DOUBLE_DESCENT[0]]) if f.T > f.m + 1]
@@ -67,13 +69,12 @@ def points_form_a_polygon(runs):
 
 @claim(
     "X4.2",
-    "data_vs_feature_dimensionality",
-    "beyond the paper",
     "Follow-up's finding: with many training points the features are represented in superposition and the "
     "data points are not.",
     "every m, largest T: more than m features represented; the features' largest D_i well above every D_t",
     f"> m features with ‖W_i‖ > {REPRESENTED_NORM}; largest D_i ≥ {DOMINANT:g}× the largest D_t",
     required=False,
+    figure="data_vs_feature_dimensionality",
 )
 def features_in_superposition(runs):
     rows, held = {}, True
@@ -92,8 +93,6 @@ def features_in_superposition(runs):
 
 @claim(
     "X4.3",
-    "double_descent",
-    "beyond the paper",
     "Follow-up's finding: the test loss peaks at an intermediate training-set size (double descent), between "
     "memorizing the points and learning the features.",
     "every m: the largest test loss over T at an interior T, above both ends",
@@ -117,8 +116,6 @@ def test_loss_peaks(runs):
 
 @claim(
     "X4.4",
-    "double_descent",
-    "beyond the paper",
     "Follow-up's finding: the test-loss peak moves to larger training sets as the model's capacity (m) grows.",
     "the peak's T never falls as m grows and is larger at the largest m than at m = 2",
     "exact, on the T grid (each m's peak as in X4.3); the paper's m = 2 spike at T·p ≈ 1–10 for comparison",

@@ -8,7 +8,10 @@ import numpy as np
 
 from tms.analysis.metrics import feature_norms
 from tms.analysis.non_uniform import PAPER_RATIO, fit_table, snap_ratio
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "non_uniform"
+ANCHOR = "#geometry-non-uniform"
 
 RUN = "non_uniform"
 SMOOTH = 0.15  # the varied feature's norm changes by ≤ 0.15 between neighbouring r on the pentagon branch
@@ -24,8 +27,6 @@ def _best_by_r(runs):
 
 @claim(
     "C13.1",
-    "non_uniform",
-    "#geometry-non-uniform",
     "For moderate changes of one feature's density the pentagon deforms smoothly.",
     "the best fit stays a pentagon over a range of r around 1, the varied feature's norm changing gradually",
     f"pentagon best on a contiguous range containing r = 1 spanning ≥ {PENTAGON_SPAN}×; varied feature's norm "
@@ -59,8 +60,6 @@ def pentagon_deforms_smoothly(runs):
 
 @claim(
     "C13.2",
-    "non_uniform",
-    "#geometry-non-uniform",
     "Sparser than a critical ratio (paper: ~2.5×) the pentagon snaps to two digons, the varied feature dropped.",
     "below some r the best fit is two digons with the varied feature unrepresented; report that ratio",
     "a pentagon → two-digon switch exists among the best fits and every best fit below it is two digons "
@@ -85,8 +84,6 @@ def snaps_to_digons(runs):
 
 @claim(
     "C13.3",
-    "non_uniform",
-    "#geometry-non-uniform",
     "The snap coincides with the crossing of the two geometries' loss curves.",
     "the lowest pentagon loss and the lowest two-digon loss per r cross where the best fit switches",
     "the crossing lies in the same grid interval of r as the switch (needs fits of both geometries around it)",

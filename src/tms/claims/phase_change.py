@@ -19,8 +19,9 @@ import numpy as np
 
 from tms.analysis import theory
 from tms.analysis.phase_diagram import PhaseGrid, agreement, empirical_boundaries, nearest_column, phase_grid
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
 
+FIGURE = "phase_diagram"
 ANCHOR = "#phase-change"
 MARGIN = 0.2  # confident cells: best closed-form loss ≥ 20% below the runner-up (issue #4)
 AGREE = 0.9  # "the empirical diagram matches the theory away from the boundary": ≥ 90% of confident cells
@@ -209,8 +210,6 @@ def high_r_claim(grid: PhaseGrid) -> Measured:
 
 @claim(
     "C7.1",
-    "phase_diagram",
-    ANCHOR,
     "n=2, m=1: superposition iff s < 4r/(2+5r) (r ≤ 1) or s < 4/(5+2r) (r ≥ 1); triple point (1, 4/7).",
     "closed-form map exactly on the formulas; trained models' superposition ends near s*(r)",
     f"closed form exact (one step of a 401-point grid); every column's empirical boundary within ×{BOUNDARY_FACTOR} "
@@ -225,8 +224,6 @@ def c7_1(runs):
 
 @claim(
     "C7.2",
-    "phase_diagram",
-    ANCHOR,
     "Dense: r < 1 → extra feature dropped; r > 1 → extra feature takes the dimension.",
     "densest row: not represented for r < 1, dedicated for r > 1",
     f"≥ {AGREE:.0%} of the row's confident cells (margin ≥ {MARGIN})",
@@ -238,8 +235,6 @@ def c7_2(runs):
 
 @claim(
     "C7.3",
-    "phase_diagram",
-    ANCHOR,
     "First order: the optimal loss's derivative jumps at the boundary (loss curves cross).",
     "slope jump r/3 (r ≤ 1), 1/3 (r ≥ 1); trained losses follow one candidate below s*, another above",
     f"closed-form jump > 0; on ≥ {AGREE:.0%} of confident cells of the r ≈ 0.5 and r ≈ 2 columns the trained loss "
@@ -252,8 +247,6 @@ def c7_3(runs):
 
 @claim(
     "C7.4",
-    "phase_diagram",
-    ANCHOR,
     "The empirical diagram matches the theory away from the boundary; blur near the triple point.",
     "extra-feature state of trained models = closed-form state on confident cells; near-boundary agreement reported",
     f"≥ {AGREE:.0%} of cells with margin ≥ {MARGIN}",
@@ -265,12 +258,11 @@ def c7_4(runs):
 
 @claim(
     "C8.1",
-    "phase_diagram_3_2",
-    ANCHOR,
     "n=3, m=2, r < 1: the boundary between 'drop extra' and 'extra antipodal' is again s = 4r/(2+5r).",
     "candidate of trained models = closed-form candidate on confident r < 1 cells",
     f"≥ {AGREE:.0%} of confident cells; closed form exact",
     required=False,
+    figure="phase_diagram_3_2",
 )
 def c8_1(runs):
     return low_r_claim(phase_grid(runs["phase_3_2"]))
@@ -278,13 +270,12 @@ def c8_1(runs):
 
 @claim(
     "C8.2",
-    "phase_diagram_3_2",
-    ANCHOR,
     "n=3, m=2, r > 1: the extra feature is always dedicated; the other two switch from one dropped to an "
     "antipodal pair below s = 4/7, flat in r.",
     "candidate = closed form on confident r > 1 cells; extra dedicated there; per-column boundary ≈ 4/7",
     f"≥ {AGREE:.0%} of confident cells for both",
     required=False,
+    figure="phase_diagram_3_2",
 )
 def c8_2(runs):
     return high_r_claim(phase_grid(runs["phase_3_2"]))

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from tms.analysis.metrics import represented
 from tms.analysis.neurons import RANDOM_ALIGNMENT_M5, alive, monosemantic, neuron_alignment, polysemantic
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+
+FIGURE = "privileged_basis"
+ANCHOR = "#privileged-basis"
 
 RUN, CONTRAST = "privileged_basis", "privileged_basis_relu_output"
-ANCHOR = "#privileged-basis"
-FIGURE = "privileged_basis"
 # The paper's regimes (docs/figures.md): (lowest density of the regime, represented features).
 REGIMES = ((0.5, 5), (0.2, 6), (0.135, 7), (0.1, 7), (0.045, 8), (0.0, 10))
 COUNT_TOL = 1  # the paper's counts are exact for this tiny model; ±1 allows one borderline feature
@@ -45,8 +46,6 @@ def poly_fraction(W) -> float:
 
 @claim(
     "C22.1",
-    FIGURE,
-    ANCHOR,
     "Represented features grow with sparsity through the regimes 5 → 6 → 7 → 7 → 8 → 10.",
     "per density, the paper's count of its regime (≳0.5: 5; 0.2–0.5: 6; 0.15: 7; 0.12: 7; 0.05–0.08: 8; ≲0.04: 10)",
     f"every panel within ±{COUNT_TOL} of the paper's count (represented: ‖W_i‖ > 0.5)",
@@ -60,8 +59,6 @@ def represented_counts(runs):
 
 @claim(
     "C22.H1",
-    FIGURE,
-    ANCHOR,
     "Neurons shift from monosemantic to polysemantic as sparsity increases.",
     "no polysemantic neuron in the densest panel, only polysemantic ones in the sparsest, rising in between",
     "densest 0 and sparsest 1 share of polysemantic alive neurons; from dense to sparse the share never "
@@ -78,8 +75,6 @@ def mono_to_poly(runs):
 
 @claim(
     "C22.H2",
-    FIGURE,
-    ANCHOR,
     "Monosemantic and polysemantic neurons coexist in one model at intermediate sparsity.",
     "some intermediate-density panel has both kinds",
     "≥ 1 monosemantic and ≥ 1 polysemantic neuron in at least one panel other than the densest and sparsest",
@@ -94,8 +89,6 @@ def mixed_models(runs):
 
 @claim(
     "C20.1",
-    FIGURE,
-    ANCHOR,
     "With a ReLU hidden layer W is aligned with the neurons, unlike the ReLU output model.",
     f"alignment (mean over represented features of max_h W_ih²/‖W_i‖²) near 1 for ReLU hidden where the "
     f"paper shows no superposition (density ≥ {REGIMES[0][0]}); near a random rotation's "

@@ -5,7 +5,11 @@ inputs, four neurons)."""
 from __future__ import annotations
 
 from tms.analysis.product import diagonal_alignment, input_mixing, neuron_directions
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
+from tms.figures import BEYOND
+
+FIGURE = "product_neurons"
+ANCHOR = BEYOND
 
 RUN = "product_neurons"
 ON_DIAGONAL = 0.95  # |cos| to the nearer diagonal: within ~18° of x ± y (an axis gives 0.71)
@@ -14,8 +18,6 @@ LIVE = 0.05  # |output weight| · ‖input weights‖ below this: the neuron doe
 
 @claim(
     "X2.1",
-    "product_neurons",
-    "beyond the paper",
     "Project finding: the x·y network's neurons respond to the x + y and x − y directions, each "
     "driven by both inputs (polysemantic in the input basis without superposition).",
     "in the lowest-loss replica every live neuron lies along a diagonal, the four covering ±(x + y) and ±(x − y)",

@@ -6,8 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from tms.analysis.sae import RECOVERED, sae_table
-from tms.claims import Measured, claim
+from tms.claims.registry import Measured, claim
 from tms.core.sae import SAE_RUN
+from tms.figures import BEYOND
+
+FIGURE = "sae_recovery"
+ANCHOR = BEYOND
 
 GOOD = 0.9  # "recovers the features": the best SAE's MMCS at the sparsest source
 DOMINATES = 0.75  # Pareto: at least 3/4 of the ReLU-L1 SAEs are matched or beaten on both axes
@@ -22,8 +26,6 @@ def _by_density(t, key):
 
 @claim(
     "X3.1",
-    "sae_recovery",
-    "beyond the paper",
     "Project finding: sparse autoencoders recover the true features when the features are sparse, "
     "not when they are dense.",
     "the best SAE's mean max cosine to the true features (MMCS) grows from the densest to the sparsest source",
@@ -43,8 +45,6 @@ def recovery_needs_sparsity(runs):
 
 @claim(
     "X3.2",
-    "sae_recovery",
-    "beyond the paper",
     "Project finding: threshold-style SAEs (TopK, JumpReLU) Pareto-dominate the ReLU + L1 SAE on "
     "reconstruction against sparsity in this setting.",
     "for each ReLU-L1 SAE some TopK or JumpReLU SAE of the same source has no larger L0 and no larger "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from tms.claims import format_value  # the replication table's own text for a measured value
+from tms.claims.table import format_value  # the replication table's own text for a measured value
 
 NO_VERDICT = "no verdict"  # rows without the study's columns
 
