@@ -31,3 +31,12 @@ def test_children_fire_only_with_their_parent_at_the_cooccurrence_rate():
 def test_bad_hierarchies_are_refused(parent, match):
     with pytest.raises(ValueError, match=match):
         HierarchicalFeatures(torch.full((1, 4), 0.1), torch.tensor(parent))
+
+
+def test_fixed_magnitudes_are_one_where_active():
+    density = torch.tensor([[0.3, 0.5, 0.5, 0.2]])
+    x = HierarchicalFeatures(density, PARENT, "fixed").sample(5000, torch.Generator().manual_seed(1))[0]
+    assert set(x.unique().tolist()) == {0.0, 1.0}
+    assert not bool(((x[:, 1:3] > 0) & (x[:, :1] == 0)).any())
+    with pytest.raises(ValueError, match="magnitude must be one of"):
+        HierarchicalFeatures(density, PARENT, "binary")

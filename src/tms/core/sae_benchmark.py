@@ -53,12 +53,13 @@ class Dataset:
     feature_sets: str = "independent"  # or correlated, anticorrelated (set_size each)
     set_size: int = 1
     parent: torch.Tensor | None = None
+    magnitude: str = "uniform"  # of the hierarchy's active features: U(0, 1] or fixed at 1
 
     def features(self):
         """The data source, ``x [1, batch, n]``."""
         density = self.density[None].contiguous()
         if self.parent is not None:
-            return HierarchicalFeatures(density, self.parent)
+            return HierarchicalFeatures(density, self.parent, self.magnitude)
         if self.feature_sets != "independent":
             return CorrelatedFeatures(density, self.set_size, self.feature_sets)
         return SparseFeatures(density)
@@ -69,6 +70,7 @@ class Dataset:
 
     def to_dict(self) -> dict:
         out = {"name": self.name, "group": self.group, "feature_sets": self.feature_sets, "set_size": self.set_size}
+        out["magnitude"] = self.magnitude
         return out | {"true_l0": round(self.true_l0(), 4), "represented": int(self.represented.sum())}
 
 
@@ -130,7 +132,8 @@ def datasets(config: dict, runs: dict, generator: torch.Generator) -> list[Datas
     parent = hierarchy_parents(W, h["parents"], h["children"])
     for q in h["cooccurrence"]:
         density = torch.where(parent >= 0, torch.tensor(float(q)), torch.tensor(d))
-        out.append(_dataset(f"hierarchy q={q:g}", "hierarchy", W, density, generator, parent=parent))
+        kw = {"parent": parent, "magnitude": h.get("magnitude", "uniform")}
+        out.append(_dataset(f"hierarchy q={q:g}", "hierarchy", W, density, generator, **kw))
     i = _nearest(sweep, cfg["sizes"]["density"])
     d = sweep.density[i]
     out.append(_dataset(f"sizes {d:.3g}", "sizes", sweep.W[i], torch.full_like(sweep.W[i, :, 0], d), generator))
@@ -239,6 +242,7 @@ def load_datasets(run) -> list[Dataset]:
                 d["feature_sets"],
                 d["set_size"],
                 parent if bool((parent >= 0).any()) else None,
+                d.get("magnitude", "uniform"),
             )
         )
     return out

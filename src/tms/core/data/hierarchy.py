@@ -14,6 +14,8 @@ import torch
 
 from tms.core.data.sparse import SparseFeatures
 
+MAGNITUDES = ("uniform", "fixed")
+
 
 class HierarchicalFeatures:
     """Sparse uniform features ``[inst, batch, n]`` where each child is zeroed unless its parent is on.
@@ -23,11 +25,15 @@ class HierarchicalFeatures:
             co-occurrence q with its parent (P(child | parent)).
         parent: ``[n]`` long, the parent feature of each feature, −1 for a feature without one.
             A parent may not itself have a parent (one level).
+        magnitude: ``"uniform"`` (active values U(0, 1], as everywhere else) or ``"fixed"`` (every
+            active feature is 1, as in the published toy setting of absorption).
     """
 
     signed = False
 
-    def __init__(self, density: torch.Tensor, parent: torch.Tensor):
+    def __init__(self, density: torch.Tensor, parent: torch.Tensor, magnitude: str = "uniform"):
+        if magnitude not in MAGNITUDES:
+            raise ValueError(f"magnitude must be one of {MAGNITUDES}; got {magnitude!r}")
         n = density.shape[-1]
         parent = torch.as_tensor(parent, dtype=torch.long)
         if parent.shape != (n,) or bool(((parent < -1) | (parent >= n)).any()):
@@ -37,6 +43,7 @@ class HierarchicalFeatures:
             raise ValueError("parent: a feature cannot be its own parent, and a parent cannot have a parent")
         self.source = SparseFeatures(density)
         self.parent = parent
+        self.magnitude = magnitude
         self._children = children
 
     @property
@@ -51,7 +58,7 @@ class HierarchicalFeatures:
         return p
 
     def to(self, device) -> "HierarchicalFeatures":
-        return HierarchicalFeatures(self.source.density.to(device), self.parent.to(device))
+        return HierarchicalFeatures(self.source.density.to(device), self.parent.to(device), self.magnitude)
 
     def batch(self, batch: int) -> None:
         return None
@@ -60,4 +67,4 @@ class HierarchicalFeatures:
         """``x [inst, batch, n]``; every child is 0 where its parent is 0."""
         x = self.source.sample(batch, generator).clone()
         x[..., self._children] *= x[..., self.parent[self._children]] > 0
-        return x
+        return (x > 0).to(x.dtype) if self.magnitude == "fixed" else x
