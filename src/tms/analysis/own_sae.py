@@ -25,7 +25,7 @@ import sys
 
 import torch
 
-from tms.analysis.sae_benchmark import check_dictionary, score_dictionary
+from tms.analysis.sae_benchmark import check_dictionary, draw, score_dictionary
 from tms.core.sae_benchmark import Dataset, load_datasets
 from tms.core.validation import check_positive_int
 
@@ -79,7 +79,7 @@ def sampler(dataset: Dataset, seed: int = TRAIN_SEED):
     def sample(batch: int) -> torch.Tensor:
         if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
             raise ValueError(f"sample(batch) needs a positive int batch; got {batch!r}")
-        return features.sample(batch, generator)[0] @ dataset.W
+        return draw(dataset, features, batch, generator)[1]
 
     return sample
 

@@ -30,10 +30,15 @@ AGREE = 0.9  # two atoms are the same feature when |cos| > 0.9 (as the recovery 
 EVAL_SEED = 12345  # the evaluation samples' seed: every dictionary is scored on the same data
 
 
+def draw(dataset: Dataset, features, batch: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Features ``x [batch, n]`` from ``features`` (the dataset's source) and ``h = xW [batch, m]``."""
+    x = features.sample(batch, generator)[0].contiguous()
+    return x, x @ dataset.W
+
+
 def evaluation_data(dataset: Dataset, samples: int, seed: int = EVAL_SEED) -> tuple[torch.Tensor, torch.Tensor]:
     """Fresh features ``x [samples, n]`` and their activations ``h = xW [samples, m]``."""
-    x = dataset.features().sample(samples, torch.Generator().manual_seed(seed))[0].contiguous()
-    return x, x @ dataset.W
+    return draw(dataset, dataset.features(), samples, torch.Generator().manual_seed(seed))
 
 
 def atoms_of(decode, d: int, m: int) -> torch.Tensor:
