@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tms.claims import add_study, headline
-from tms.claims import to_markdown as replication_markdown
+from tms.claims.table import add_study, headline
+from tms.claims.table import to_markdown as replication_markdown
 from tms.figures import FIGURES
 from tms.robustness import config_hash, figure_hashes, paper_uses, reusable, study, to_markdown, variants
 

@@ -19,8 +19,8 @@ import torch
 import yaml
 
 import tms
+from tms.claims.registry import VERDICTS
 from tms.figures import FIGURES
-from tms.robustness import VERDICTS
 
 pytestmark = pytest.mark.workflow
 
@@ -52,9 +52,20 @@ def planned(output: str, rule: str) -> list[str]:
     return [b for b in blocks if b.startswith(f"{rule}:")]
 
 
-def planned_experiments(output: str) -> set[str]:
-    lines = [line for line in output.splitlines() if "wildcards: experiment=" in line]
-    return {line.split("experiment=")[1].split(",")[0].strip() for line in lines}
+def planned_runs(output: str) -> list[str]:
+    """The run directories (``run`` wildcards, relative to results/) of the planned training jobs."""
+    return [job.split("wildcards: run=")[1].split("\n")[0].strip() for job in planned(output, "train")]
+
+
+def planned_experiments(output: str, prefix: str = "") -> set[str]:
+    """The experiments of the planned training jobs (runs or shards) under ``prefix`` (a study
+    variant's ``robustness/<variant>/``; the default build's by default)."""
+    out = set()
+    for run in planned_runs(output):
+        kind, _, rest = run.removeprefix(prefix).partition("/")
+        if run.startswith(prefix) and kind in ("runs", "shards"):
+            out.add(rest.split("/")[0])
+    return out
 
 
 # --------------------------------------------------------------------------- dry runs, in the repo
@@ -70,7 +81,7 @@ def test_dry_run_plans_every_experiment_and_figure():
     assert len(planned(out, "replication")) == 1
     # Longest first: training jobs are prioritised by size, the SAEs (end of the longest chain) above all.
     priority = lambda block: int(block.split("priority: ")[1].split()[0]) if "priority: " in block else 0  # noqa: E731
-    trains = {b.split("experiment=")[1].split()[0].rstrip(","): priority(b) for b in planned(out, "train")}
+    trains = {b.split("run=runs/")[1].split()[0]: priority(b) for b in planned(out, "train") if "run=runs/" in b}
     assert trains["uniform_superposition"] > trains["basic_large_relu"] > trains["intro"] > trains["abs_small"] > 0
     assert priority(planned(out, "train_sae")[0]) > max(trains.values())
 
@@ -91,7 +102,7 @@ def test_paper_config_dry_runs_under_each_profile(profile):
     rc, out = snakemake("-n", "--forceall", "--profile", f"profiles/{profile}", "--configfile", "config/paper.yaml")
     assert rc == 0, out[-3000:]
     assert planned_experiments(out) == set(EXPERIMENTS)
-    train_jobs = planned(out, "train") + planned(out, "train_shard")
+    train_jobs = planned(out, "train")
     if profile in ("default", "slurm"):
         assert train_jobs and not any("gpu=1" in job for job in train_jobs)
     else:
@@ -168,6 +179,10 @@ def test_quick_dag_writes_the_html_report(quick):
     assert html.count("data:image/png;base64") >= len(FIGURES)
     assert "The whole replication table" in html and "Traceback" not in html
     assert "IProgress" not in html and "Warning" not in html  # no warning text (nor the machine's paths in it)
+    outputs = [o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    stderr = [o for o in outputs if o["output_type"] == "stream" and o["name"] == "stderr"]
+    assert not stderr, stderr  # no cell wrote a warning (or anything else) to stderr
+    assert not [o for o in outputs if o["output_type"] == "error"]
     assert "show_figure(" not in html  # inputs excluded
 
 
@@ -295,7 +310,7 @@ def test_editing_a_plot_redraws_without_retraining(quick):
     with edited(root / "src" / "tms" / "plots" / "__init__.py"):
         rc, out = run("-n")
     assert rc == 0, out
-    assert not planned(out, "train") and not planned(out, "train_shard") and not planned(out, "claims")
+    assert not planned(out, "train") and not planned(out, "claims")
     assert all(planned(out, figure) for figure in FIGURES)
 
 
@@ -321,12 +336,7 @@ def test_study_dry_run_plans_each_variants_runs(tmp_path):
     configs = ("--configfile", "config/config.yaml", str(overlay))
     rc, out = snakemake("results/robustness.md", "-n", "--forceall", "--cores", "2", *configs)
     assert rc == 0, out[-3000:]
-    jobs = planned(out, "train_variant")
-    by_variant = {}
-    for job in jobs:
-        wildcards = job.split("wildcards: ")[1].split("\n")[0]
-        variant = wildcards.split("variant=")[1].split(",")[0].strip()
-        by_variant.setdefault(variant, set()).add(wildcards.split("experiment=")[1].split(",")[0].strip())
+    by_variant = {v: planned_experiments(out, f"robustness/{v}/") for v in ("seed1", "seed2", "no_weight_decay")}
     assert by_variant["seed1"] == by_variant["seed2"] == set(EXPERIMENTS)
     assert by_variant["no_weight_decay"] == {"basic_linear", "basic_relu", "abs_sparsity"}
     assert len(planned(out, "robustness")) == 1

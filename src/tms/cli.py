@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 DEFAULT_CONFIG = "config/config.yaml"
-BUNDLED_SCORES = "results/sae_benchmark.json"  # the bundled SAE kinds' score cards (snakemake)
+BUNDLED_SCORES = "results/runs/sae_benchmark/meta.json"  # the bundled SAE kinds' score cards, under "scores"
 
 
 def _config(args) -> dict:
@@ -38,9 +38,10 @@ def _runs(figure: str, runs_dir: Path) -> dict:
 
 
 def cmd_train(args) -> int:
-    from tms.core.experiments import Experiment, run_experiment
+    from tms.core.experiments import Experiment
     from tms.core.io import load_run, save_run
-    from tms.core.sae import SAE_RUN, run_sae
+    from tms.core.running import run_experiment
+    from tms.core.sae_training import SAE_RUN, run_sae
 
     config = _config(args)
     if args.threads:
@@ -136,7 +137,7 @@ def cmd_saebench(args) -> int:
         path = Path(BUNDLED_SCORES)
         if not path.exists():
             raise FileNotFoundError(f"{path} not found; run `snakemake {BUNDLED_SCORES}` first")
-        rows = select_best(json.loads(path.read_text())["saes"], args.datasets)
+        rows = select_best(json.loads(path.read_text())["scores"]["saes"], args.datasets)
         print(format_cards(rows))
         return 0
     rows = score_own(args.spec, load_run(args.run), args.datasets, args.samples)

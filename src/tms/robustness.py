@@ -28,11 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 
+from tms.claims.registry import VERDICTS
+from tms.claims.table import format_value
+from tms.claims.table import headline as table_headline
 from tms.core.train import TRAINING_STREAM
 from tms.figures import BEYOND, FIGURES, experiments_for
 from tms.variants import DEFAULT, variant_config, variant_settings
 
-VERDICTS = ("replicates", "replicates at paper scale", "recipe", "not replicated", "not replicated at default scale")
 SEED_MAJORITY = 2  # of the three seeds
 RECORD_FORMAT = 2
 
@@ -154,14 +156,10 @@ def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool
 
 def headline(rows: list[dict]) -> str:
     """One line: the paper's claims and this project's own, each counted by verdict, then seed 0."""
-    from tms.claims.table import headline as table_headline
-
     return table_headline(rows)
 
 
 def _short(value, limit: int = 90) -> str:
-    from tms.claims.table import format_value
-
     text = format_value(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

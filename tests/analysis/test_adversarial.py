@@ -122,7 +122,7 @@ def _sweep_run(weights: list[dict], densities: list[float]):
 def test_claims_measure_what_they_state():
     """Without superposition everywhere the rise is ×1 (C19.1 not held); a sweep whose vulnerability
     grows with features per dimension has rank correlation 1 (C19.2 held)."""
-    from tms.claims import check_figure
+    from tms.claims.check import check_figure
 
     flat = _sweep_run([baseline_params(3, 1)] * 3, [1.0, 0.1, 0.01])
     rows = {r["id"]: r for r in check_figure("adversarial", {"uniform_superposition": flat})}

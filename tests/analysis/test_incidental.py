@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from tms.analysis.incidental import polysemantic_share
-from tms.claims import check_figure
+from tms.claims.check import check_figure
 from tms.core.io import Run
 from tms.figures import experiments_for
 

@@ -17,7 +17,7 @@ from tms.analysis.learning_geometry import (
     pca_share,
     stages,
 )
-from tms.claims import check_figure
+from tms.claims.check import check_figure
 from tms.core.io import Run
 
 E = torch.eye(3)

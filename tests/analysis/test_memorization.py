@@ -10,8 +10,9 @@ import torch
 
 from tms.analysis.memorization import fits, peak, polygon_deviation
 from tms.analysis.metrics import feature_dimensionality
-from tms.core.experiments import Experiment, run_experiment
+from tms.core.experiments import Experiment
 from tms.core.io import Run
+from tms.core.running import run_experiment
 from tms.core.train import Recipe
 
 

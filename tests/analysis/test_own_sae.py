@@ -173,7 +173,7 @@ def test_cli_protocol_error_is_one_line_and_exit_2(artefact, tmp_path, monkeypat
 def test_cli_bundled_cards(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["saebench"]) == 2
-    assert "snakemake results/sae_benchmark.json" in capsys.readouterr().err
+    assert "snakemake results/runs/sae_benchmark/meta.json" in capsys.readouterr().err
     card = {"group": "superposition", "dictionary": 8, "mmcs": 0.5, "fvu": 0.1, "l0": 2.0}
     saes = [
         {"dataset": "a", "kind": "topk", "sparsity": 2, "mcc": 0.7, **card},
@@ -181,8 +181,8 @@ def test_cli_bundled_cards(tmp_path, monkeypatch, capsys):
         {"dataset": "a", "kind": "relu_l1", "sparsity": 0.1, "mcc": float("nan"), **card},
         {"dataset": "b", "kind": "topk", "sparsity": 2, "mcc": 0.8, **card},
     ]
-    (tmp_path / "results").mkdir()
-    (tmp_path / "results/sae_benchmark.json").write_text(json.dumps({"saes": saes}))
+    (tmp_path / "results/runs/sae_benchmark").mkdir(parents=True)
+    (tmp_path / "results/runs/sae_benchmark/meta.json").write_text(json.dumps({"scores": {"saes": saes}}))
     best = select_best(saes)
     assert [(r["dataset"], r["kind"]) for r in best] == [("a", "topk"), ("a", "relu_l1"), ("b", "topk")]
     assert best[0]["mcc"] == 0.9

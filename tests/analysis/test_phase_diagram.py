@@ -18,8 +18,8 @@ from tms.analysis.phase_diagram import (
     phase_grid,
     threshold_boundary,
 )
-from tms.claims import check_figure
 from tms.claims import phase_change as pc
+from tms.claims.check import check_figure
 from tms.core.experiments import Experiment
 from tms.core.io import Run
 from tms.core.train import Recipe
@@ -100,7 +100,7 @@ def synthetic_run(n: int, size: int = 15, replicas: int = 3, aggregate: str = "b
     table = exp.instance_table()
     cands = theory.candidates(n)
     W, b, loss = [], [], []
-    for k, (s, r) in enumerate(zip(table["density"], table["relative_importance"])):
+    for k, (s, r) in enumerate(zip(table["density"], table["relative_importance"], strict=True)):
         best = int(np.argmin(theory.candidate_losses(n, r, s)))
         pick = wrong(best) if wrong is not None and table["replica"][k] == 0 else best
         W.append(0.95 * cands[pick].W)

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from tms.analysis.product import diagonal_alignment, input_mixing, neuron_directions
-from tms.claims import check_figure
+from tms.claims.check import check_figure
 from tms.core.io import Run
 
 DIAGONALS = torch.tensor([[1.0, -1.0, 1.0, -1.0], [1.0, -1.0, -1.0, 1.0]]) / math.sqrt(2)  # ±(x+y), ±(x−y)

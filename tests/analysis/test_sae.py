@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from tms.analysis.sae import recovery
-from tms.claims import check_figure
+from tms.claims.check import check_figure
 from tms.core.io import Run
-from tms.core.sae import max_cosines
+from tms.core.sae_training import max_cosines
 
 
 def test_recovery_metrics_on_known_dictionaries():
@@ -25,7 +25,7 @@ def test_recovery_metrics_on_known_dictionaries():
 
 def _run(rows: list[tuple[str, float, float, float, float]]) -> Run:
     """A synthetic SAE run from (kind, density, l0, fvu, cosine of every feature)."""
-    kinds, densities, l0, fvu, cos = zip(*rows)
+    kinds, densities, l0, fvu, cos = zip(*rows, strict=True)
     inst = len(rows)
     tensors = {
         "l0": torch.tensor(l0),

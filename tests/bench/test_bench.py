@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_cpu_model_names_this_machines_cpu():
     name = cpu_model()
     assert isinstance(name, str) and name and name == name.strip()
     try:
-        text = open("/proc/cpuinfo").read()
+        text = Path("/proc/cpuinfo").read_text()
     except OSError:
         return
     if "model name" in text:

@@ -1,10 +1,11 @@
 """Known-answer cases for the claim checks: each claim's own registered check, run on hand-built
 inputs whose answer is known (one on which the claim holds, one on which it does not).
 
-``holds(claim_id, runs)`` and ``fails(claim_id, runs)`` call ``tms.claims.REGISTRY[claim_id].measure``,
-the function the replication table calls (``tms.claims.check_figure``), never a copy of it. The
-listing test (``test_known_answers.py``) reads the claim ids passed to them as string literals in
-``tests/claims/test_*.py`` and fails when a registered claim has no case of either kind.
+``holds(claim_id, runs)`` and ``fails(claim_id, runs)`` call the claim's registered check
+(``tms.claims.catalogue.REGISTRY[claim_id].measure``), the function the replication table calls
+(``tms.claims.check.check_figure``), never a copy of it. The listing test (``test_known_answers.py``)
+reads the claim ids passed to them as string literals in ``tests/claims/test_*.py`` and fails when
+a registered claim has no case of either kind.
 
 ``make_run`` builds a ``tms.core.io.Run`` in memory: the experiment's resolved spec from
 ``config/config.yaml`` (overridable), the tensors given and the per-instance sweep values.
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import torch
 
-from tms.claims import REGISTRY, Measured
+from tms.claims.catalogue import REGISTRY
+from tms.claims.registry import Measured
 from tms.core.config import load_config
 from tms.core.experiments import Experiment
 from tms.core.io import Run

@@ -291,7 +291,7 @@ def test_c4_3_fails_when_a_count_falls():
 def test_c4_3_fails_when_the_sweep_is_reversed():
     """The sparse solutions at the dense densities and vice versa: counts 20, 20, 15, 11, 9, 7, 5."""
     models = relu_models()
-    reversed_models = dict(zip(RELU_DENSITIES, [models[d] for d in reversed(RELU_DENSITIES)]))
+    reversed_models = dict(zip(RELU_DENSITIES, [models[d] for d in reversed(RELU_DENSITIES)], strict=True))
     fails("C4.3", {"basic_relu": relu_run(reversed_models)})
 
 
@@ -407,7 +407,7 @@ def large_relu_models(dedicated=DEDICATED5) -> dict[float, torch.Tensor]:
     """W per density: the first a features on their own axes, the next 2(20 − a) as antipodal pairs ±e_j on the
     remaining axes, the rest 0; counts 40 − a = 20, 24, 28, 32, 36, 40, 40."""
     out = {}
-    for d, a in zip(RELU_DENSITIES, dedicated):
+    for d, a in zip(RELU_DENSITIES, dedicated, strict=True):
         W = torch.zeros(N5, M5)
         W[:a] = torch.eye(M5)[:a]
         for k, j in enumerate(range(a, M5)):

@@ -40,7 +40,7 @@ def sweep(experiment: str, models: list[tuple[float, torch.Tensor, float]], **sp
 def pairs(*angles: float, norms: tuple[float, ...] | None = None) -> torch.Tensor:
     """``W [n, 2]``: features at ``angles`` (degrees), consecutive ones forming the sets."""
     norms = norms or (1.0,) * len(angles)
-    return torch.tensor([at(a, r) for a, r in zip(angles, norms)])
+    return torch.tensor([at(a, r) for a, r in zip(angles, norms, strict=True)])
 
 
 # ---------------------------------------------------------------------------------------- C14.1
@@ -239,7 +239,7 @@ def collapse_run(counts: list[int], norms: dict[int, float] | None = None, pca_n
     member with norm 1/√2 (or ``norms[i]``), members of an all-collapsed model with ``pca_norm``."""
     norms = norms or {}
     models = []
-    for i, (d, c) in enumerate(zip(GRID, counts)):
+    for i, (d, c) in enumerate(zip(GRID, counts, strict=True)):
         norm = norms.get(i, pca_norm if c == 3 else HALF)
         models.append((d, three_pairs(c, norm), 0.1))
     return sweep("correlated_collapse", models)

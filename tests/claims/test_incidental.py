@@ -50,7 +50,7 @@ def run(name: str, by_density: dict[float, list]):
     (a model, or an int k for the k-polysemantic model); densities not given: the monosemantic one."""
     table = instance_table(name)
     assert sorted(set(table["density"]), reverse=True) == DENSITIES and max(table["replica"]) == 2
-    models = [by_density.get(d, [0, 0, 0])[r] for d, r in zip(table["density"], table["replica"])]
+    models = [by_density.get(d, [0, 0, 0])[r] for d, r in zip(table["density"], table["replica"], strict=True)]
     inst = len(models)
     if "abs" in name:
         pairs = [abs_model(x) if isinstance(x, int) else x for x in models]
@@ -62,7 +62,7 @@ def run(name: str, by_density: dict[float, list]):
 
 
 def runs(abs_wd001=None, abs_wd01=None, hidden_wd001=None, hidden_wd01=None):
-    given = dict(zip(NAMES, (abs_wd001, abs_wd01, hidden_wd001, hidden_wd01)))
+    given = dict(zip(NAMES, (abs_wd001, abs_wd01, hidden_wd001, hidden_wd01), strict=True))
     return {name: run(name, by_density or {}) for name, by_density in given.items()}
 
 

@@ -49,7 +49,7 @@ def intro_run(dense=DENSE, pairs=PAIRS, pentagon=PENTAGON, swap_loss_at: float |
     """
     g = torch.Generator().manual_seed(3)
     W, b, loss, density, point, replica = [], [], [], [], [], []
-    for p, (d, rows) in enumerate(zip(DENSITIES, (dense, pairs, pentagon))):
+    for p, (d, rows) in enumerate(zip(DENSITIES, (dense, pairs, pentagon), strict=True)):
         decoy = torch.randn(5, 2, generator=g)
         good, bad = (0.05, 0.01) if swap_loss_at == d else (0.01, 0.05)
         for r, (w, ell) in enumerate(((vectors(rows), good), (decoy, bad))):

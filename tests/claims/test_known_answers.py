@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tms.claims import REGISTRY
+from tms.claims.catalogue import REGISTRY
 
 HERE = Path(__file__).resolve().parent
 

@@ -174,7 +174,7 @@ CURVES = ("double_descent_m2", "double_descent_m3", "double_descent_m4")
 def curves(*losses: list[float], replicas: int = 1, train_loss=None) -> dict:
     """One run per m (m = 2, 3, 4 in order) with the test losses ``losses[j]`` over SIZES."""
     out = {}
-    for name, test in zip(CURVES, losses):
+    for name, test in zip(CURVES, losses, strict=True):
         out.update(run(name, SIZES, test_loss=test, train_loss=train_loss, replicas=replicas))
     return out
 
@@ -214,7 +214,7 @@ def test_x4_3_reads_the_replica_with_the_lowest_training_loss():
     the replica with the lower *training* loss: it holds when that is replica 1 and fails when it is
     replica 0 (the test loss must not choose)."""
     flat = [1.0, 1.0, 1.0, 1.0]
-    test = [v for pair in zip(flat, PEAKED) for v in pair]  # point-major, replicas inner
+    test = [v for pair in zip(flat, PEAKED, strict=True) for v in pair]  # point-major, replicas inner
     holds("X4.3", curves(test, test, test, replicas=2, train_loss=[2e-4, 1e-4] * 4))
     fails("X4.3", curves(test, test, test, replicas=2, train_loss=[1e-4, 2e-4] * 4))
 

@@ -1,9 +1,9 @@
 """Known answers for the sparse-autoencoder findings (X3.1, X3.2) on hand-built SAE runs.
 
-The run has the layout ``tms.core.sae.run_sae`` writes: one SAE per (kind, sparsity setting, source)
+The run has the layout ``tms.core.sae_training.run_sae`` writes: one SAE per (kind, sparsity setting, source)
 in ``SAESpec.table`` order, two sources (a dense toy model at density 1 and a sparse one at 0.05) and
 per SAE ``max_cos``, ``represented``, ``fvu`` and ``l0``. Its true features are known: 20 features
-±e_k in m = 10 dimensions. ``max_cos`` is measured by ``tms.core.sae.max_cosines`` on a chosen
+±e_k in m = 10 dimensions. ``max_cos`` is measured by ``tms.core.sae_training.max_cosines`` on a chosen
 dictionary: the true features themselves (every cosine 1), a random one (cosines ≈ 0.5) or one
 with every atom tilted off its feature (cosine 0.85). ``fvu`` and ``l0`` are set per SAE.
 """
@@ -16,7 +16,8 @@ import torch
 
 from tests.claims.known import fails, holds
 from tms.core.io import Run
-from tms.core.sae import SAE_RUN, SAESpec, max_cosines
+from tms.core.sae import SAESpec
+from tms.core.sae_training import SAE_RUN, max_cosines
 from tms.core.weights import REPRESENTED_NORM, feature_norms
 
 M, D = 10, 20
@@ -41,13 +42,15 @@ def sae_run(dictionaries: dict[tuple[str, int], torch.Tensor] | None = None, mea
     W_dec = torch.stack(
         [
             dictionaries.get((kind, s), RANDOM) if v == first[kind] else RANDOM
-            for kind, v, s in zip(table["kind"], table["sparsity"], table["source"])
+            for kind, v, s in zip(table["kind"], table["sparsity"], table["source"], strict=True)
         ]
     )
     inst = len(table["kind"])
     W = TRUE.expand(inst, -1, -1)
     measures = measures or (lambda kind, v, s: (3.0, 0.2))
-    l0, fvu = zip(*(measures(*row) for row in zip(table["kind"], table["sparsity"], table["source"])))
+    l0, fvu = zip(
+        *(measures(*row) for row in zip(table["kind"], table["sparsity"], table["source"], strict=True)), strict=True
+    )
     tensors = {
         "W_dec": W_dec,
         "max_cos": max_cosines(W_dec, W),

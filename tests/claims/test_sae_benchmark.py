@@ -47,7 +47,7 @@ def test_x5_2_recovery_falls_with_features_per_dimension():
 def absorption_rows(standard, matryoshka, batchtopk):
     names = [f"hierarchy q={q}" for q in (0.2, 0.4, 0.6, 0.8)]
     rows = []
-    for name, s, m, b in zip(names, standard, matryoshka, batchtopk):
+    for name, s, m, b in zip(names, standard, matryoshka, batchtopk, strict=True):
         rows += [row(name, "relu_l1", 0.1, absorption=s), row(name, "matryoshka", 8, absorption=m)]
         rows.append(row(name, "batchtopk", 8, absorption=b))
     return bench(rows, hierarchy=names)

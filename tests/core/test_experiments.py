@@ -5,14 +5,17 @@ from __future__ import annotations
 import copy
 import json
 
+import numpy as np
 import pytest
 import torch
 import yaml
 
 from tms.core.data import importance_decay
-from tms.core.experiments import Experiment, grid_values, run_experiment
+from tms.core.experiments import Experiment
 from tms.core.io import load_run, save_run
 from tms.core.models import make_model
+from tms.core.running import run_experiment
+from tms.core.sweep import AXES, logspace
 from tms.core.train import Recipe, train
 
 
@@ -39,6 +42,14 @@ def tiny_config(**entry) -> dict:
     }
 
 
+def _values(axis) -> list[float]:
+    """A config's axis written out independently of tms.core.sweep: a list, or log-spaced values."""
+    if isinstance(axis, dict):
+        first, last, num = axis["logspace"]
+        return [float(v) for v in np.logspace(np.log10(first), np.log10(last), num)]
+    return [float(v) for v in axis]
+
+
 def test_every_configured_experiment_resolves(config):
     """Each experiment of config/config.yaml: instance count = points * replicas, where the points are
     the densities (or, with relative_importance, the grid densities x relative importances,
@@ -47,12 +58,12 @@ def test_every_configured_experiment_resolves(config):
     assert config["experiments"], "config has no experiments"
     for name, entry in config["experiments"].items():
         exp = Experiment.from_config(name, config)
-        d = grid_values("densities", entry["densities"])
+        d = _values(entry["densities"])
         rel = entry.get("relative_importance")
-        points = [(dv, rv) for dv in d for rv in (grid_values("r", rel) if rel is not None else [None])]
+        points = [(dv, rv) for dv in d for rv in (_values(rel) if rel is not None else [None])]
         rd = entry.get("relative_density")  # #geometry-non-uniform: the last feature's density is r x the rest's
         if rd is not None:
-            points = [(dv, rv) for dv in d for rv in grid_values("rd", rd)]
+            points = [(dv, rv) for dv in d for rv in _values(rd)]
         sizes = entry.get("train_set_sizes")  # finite data: densities x training-set sizes
         if sizes is not None:
             points = [(dv, T) for dv in d for T in sizes]
@@ -241,8 +252,7 @@ def test_grid_to_dict_round_trip_and_plain_specs_unchanged():
 
 
 def test_logspace_axis():
-    assert grid_values("x", {"logspace": [0.01, 1, 3]}) == pytest.approx([0.01, 0.1, 1.0])
-    assert grid_values("x", [1, 0.5]) == [1.0, 0.5]
+    assert logspace("x", {"logspace": [0.01, 1, 3]}) == pytest.approx([0.01, 0.1, 1.0])
     exp = Experiment.from_config(
         "tiny", grid_config(densities={"logspace": [0.01, 1.0, 5]}, relative_importance={"logspace": [0.1, 10, 3]})
     )
@@ -308,7 +318,7 @@ def test_bad_shards_name_the_key(value):
 def test_a_shard_trains_its_instances_as_a_run_of_their_own():
     """Shard i equals tms.core.train.train on exactly its instances' features, importances and seed;
     merging the shards gives the artefact of run_experiment on the whole sharded experiment."""
-    from tms.core.experiments import merge_shards
+    from tms.core.running import merge_shards
 
     exp = Experiment.from_config(
         "tiny", tiny_config(densities=[1.0, 0.1], replicas=3, shards=2, recipe={"checkpoints": 3})
@@ -331,3 +341,20 @@ def test_a_shard_trains_its_instances_as_a_run_of_their_own():
     other = Experiment.from_config("tiny", {**tiny_config(densities=[1.0, 0.1], replicas=3, shards=2), "seed": 1})
     with pytest.raises(ValueError, match="another spec"):
         merge_shards(other, parts)
+
+
+@pytest.mark.parametrize("axis", AXES, ids=lambda axis: axis.setting)
+def test_each_sweep_axis_is_one_grid(axis):
+    """Every axis goes through the same path: a grid (densities × the axis, density-major), one
+    instance-table column per axis, a spec that reads back to the same experiment."""
+    values = [3, 5] if axis.integer else [0.5, 1.0]
+    entry = {"densities": [0.1, 0.2], "importance_decay": 1.0, axis.setting: values}
+    if axis.setting == "densities":
+        entry["densities"] = values
+    exp = Experiment.from_config("tiny", tiny_config(**entry))
+    dens = entry["densities"]
+    expected = [(d,) for d in dens] if axis.setting == "densities" else [(d, v) for d in dens for v in values]
+    assert [tuple(p.values()) for p in exp.points] == expected
+    table = exp.instance_table()
+    assert table[axis.column] == [expected[k // 2][-1] for k in range(len(expected) * 2)]
+    assert Experiment.from_spec(json.loads(json.dumps(exp.to_dict()))) == exp

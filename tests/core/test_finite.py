@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from tms.core.data import FiniteFeatures, SparseFeatures, UnitNorm
-from tms.core.experiments import Experiment, run_experiment
+from tms.core.experiments import Experiment
 from tms.core.models import make_model, weighted_mse
+from tms.core.running import run_experiment
 from tms.core.train import Recipe, train
 
 RECIPE = Recipe(steps=30, lr=0.02, eval_samples=500, log_every=10, schedule="cosine", warmup=5)
@@ -118,7 +119,7 @@ def test_finite_run_artefact():
 @pytest.mark.parametrize(
     "kw, words",
     [
-        ({"train_set_sizes": (0, 3)}, ["train_set_sizes", "positive integer"]),
+        ({"train_set_sizes": (0, 3)}, ["train_set_sizes", "integers >= 1"]),
         ({"train_set_sizes": (2.5,)}, ["train_set_sizes"]),
         ({"train_set_sizes": ()}, ["train_set_sizes", "non-empty"]),
         ({"shards": 2}, ["train_set_sizes", "shards"]),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 import torch
@@ -124,13 +126,13 @@ def test_atomic_write_failure_leaves_old_file(tmp_path):
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
-    atomic_write(target, lambda tmp: open(tmp, "w").write("new"))
+    atomic_write(target, lambda tmp: Path(tmp).write_text("new"))
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
 def test_atomic_write_creates_parents(tmp_path):
-    atomic_write(tmp_path / "a" / "b" / "c.txt", lambda tmp: open(tmp, "w").write("x"))
+    atomic_write(tmp_path / "a" / "b" / "c.txt", lambda tmp: Path(tmp).write_text("x"))
     assert (tmp_path / "a" / "b" / "c.txt").read_text() == "x"
 
 
@@ -156,3 +158,55 @@ def test_saved_run_files_are_readable_by_others(tmp_path):
     save_run(tmp_path / "run", {"W": torch.zeros(1, 2, 1)}, {"experiment": {}})
     for name in (WEIGHTS, META):
         assert (tmp_path / "run" / name).stat().st_mode & 0o777 == 0o644, name
+
+
+def test_save_run_replaces_a_run_directory_in_one_step(tmp_path):
+    """save_run writes both files into a temporary directory beside the target and renames it into
+    place: a new directory, an empty one (as Snakemake leaves it) and an existing run all end with
+    exactly the two new files, 0644 in a 0755 directory, and nothing else beside them."""
+    tensors, meta = make_run_data()
+    (tmp_path / "empty").mkdir()
+    for name in ("new", "empty", "new"):  # the second "new" replaces an existing run
+        save_run(tmp_path / name, {**tensors, "W": tensors["W"] + len(name)}, {**meta, "name": name})
+        run = load_run(tmp_path / name)
+        assert torch.equal(run.W, tensors["W"] + len(name)) and run.meta["name"] == name
+        assert sorted(p.name for p in (tmp_path / name).iterdir()) == sorted([WEIGHTS, META])
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o755
+        for f in (WEIGHTS, META):
+            assert (tmp_path / name / f).stat().st_mode & 0o777 == 0o644, f
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "new"]
+
+
+def test_save_run_failure_leaves_the_old_run_whole(tmp_path):
+    """A write that fails after the weights (meta not JSON-serialisable) leaves the old run's two
+    files as they were (not new weights beside old metadata) and no temporary directory."""
+    tensors, meta = make_run_data()
+    save_run(tmp_path / "run", tensors, meta)
+    with pytest.raises(TypeError):
+        save_run(tmp_path / "run", {**tensors, "W": tensors["W"] + 1}, {**meta, "bad": object()})
+    run = load_run(tmp_path / "run")
+    assert torch.equal(run.W, tensors["W"]) and "bad" not in run.meta
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_save_run_restores_the_old_run_if_the_final_rename_fails(tmp_path, monkeypatch):
+    """Replacing a run moves the old directory aside, then renames the new one in: if that rename
+    fails, the old run is put back."""
+    import tms.core.io as io
+
+    tensors, meta = make_run_data()
+    save_run(tmp_path / "run", tensors, meta)
+    rename, calls = os.rename, []
+
+    def flaky(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 3:  # 1: onto the existing run (not empty), 2: old run aside, 3: new run in
+            raise OSError("no space")
+        rename(src, dst)
+
+    monkeypatch.setattr(io.os, "rename", flaky)
+    with pytest.raises(OSError, match="no space"):
+        save_run(tmp_path / "run", {**tensors, "W": tensors["W"] + 1}, meta)
+    monkeypatch.undo()
+    assert torch.equal(load_run(tmp_path / "run").W, tensors["W"])
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]

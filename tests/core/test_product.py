@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from tms.core.data import GaussianInputs
-from tms.core.experiments import Experiment, run_experiment
+from tms.core.experiments import Experiment
 from tms.core.models import make_model, weighted_mse
+from tms.core.running import run_experiment
 from tms.core.train import Recipe
 
 INST, M, BATCH = 3, 4, 256

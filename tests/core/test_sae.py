@@ -1,27 +1,14 @@
-"""tms.core.sae: the spec's checks, the three SAE kinds' codes on hand-made pre-activations, the
-JumpReLU pseudo-gradient, and a small end-to-end recovery of known sparse features."""
+"""tms.core.sae: the spec's checks, the SAE kinds' codes on hand-made pre-activations, the JumpReLU
+pseudo-gradient, the batch kinds' thresholds and the Matryoshka prefixes (training them end to end:
+tests/core/test_sae_training.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import torch
-import yaml
 
-from tms.analysis.sae import recovery
-from tms.core.data import SparseFeatures
-from tms.core.sae import (
-    JUMP_BANDWIDTH,
-    KINDS,
-    SAESpec,
-    encode,
-    init_threshold,
-    jump_ste,
-    prefix_errors,
-    train_saes,
-    update_thresholds,
-)
+from tms.core.sae import JUMP_BANDWIDTH, SAESpec, encode, jump_ste, prefix_errors, update_thresholds
+from tms.core.sae_training import init_threshold
 
 SPEC = dict(dictionary=4, kinds=("relu_l1", "topk", "jumprelu"), l1=(0.1,), k=(2,), l0=(0.1,))
 
@@ -68,19 +55,6 @@ def test_jumprelu_threshold_gradient_is_the_kernel_estimate():
     assert z.grad.tolist() == [[1.0, 1.0]]  # both on: straight through
 
 
-def test_topk_sae_recovers_sparse_orthogonal_features():
-    """Six orthogonal features in 6-D at density 0.1: a TopK SAE finds them."""
-    W = torch.eye(6)[None]
-    density = torch.full((1, 6), 0.1)
-    spec = SAESpec(
-        dictionary=12, kinds=("topk",), l1=(), k=(1,), l0=(), steps=600, batch_size=256, lr=1e-2, eval_samples=2000
-    )
-    out = train_saes(W, SparseFeatures(density), spec, seed=0)
-    mmcs, share = recovery(out["max_cos"], out["represented"])
-    assert mmcs.item() > 0.95 and share.item() >= 5 / 6
-    assert out["fvu"].item() < 0.2 and out["l0"].item() <= 1.0
-
-
 def test_batch_topk_keeps_the_batch_largest_in_training_and_a_threshold_in_evaluation():
     """k = 1 over a batch of 2 keeps the batch's 2 largest activations, wherever they are."""
     h = torch.tensor([[[0.9, 0.8, 0.1], [0.2, -0.5, 0.3]]]).expand(2, 2, 3).clone()
@@ -110,23 +84,3 @@ def test_matryoshka_prefix_errors_decode_only_the_first_latents():
     errors = prefix_errors(params, f, f.clone())
     # prefix 1 misses 2, 3, 4; prefix 2 misses 3, 4; prefix 4 misses 4; all 8 miss nothing
     assert errors[:, 0].tolist() == pytest.approx([4 + 9 + 16, 9 + 16, 16, 0])
-
-
-@pytest.mark.parametrize("kind", ["batchtopk", "matryoshka"])
-def test_batch_kinds_reconstruct_with_k_latents_per_input_on_average(kind):
-    """Six orthogonal features in 6-D at density 0.1, k = 1: reconstruction nearly exact, about one
-    latent per input at evaluation (the threshold), most features found (a batch kind may also
-    reconstruct with a few mixed atoms: 4 of 6 features at cos > 0.99 on seed 0)."""
-    W = torch.eye(6)[None]
-    spec = SAESpec(
-        dictionary=12, kinds=(kind,), l1=(), k=(1,), l0=(), steps=600, batch_size=256, lr=1e-2, eval_samples=2000
-    )
-    out = train_saes(W, SparseFeatures(torch.full((1, 6), 0.1)), spec, seed=0)
-    mmcs, _ = recovery(out["max_cos"], out["represented"])
-    assert mmcs.item() > 0.75 and out["fvu"].item() < 0.05 and 0.5 < out["l0"].item() < 1.5
-    assert 0 < out["params"]["threshold"].item() < 1
-
-
-def test_config_schema_allows_exactly_the_trainer_kinds():
-    schema = yaml.safe_load((Path(__file__).parents[2] / "workflow/schemas/config.schema.yaml").read_text())
-    assert tuple(schema["$defs"]["sae_kind"]["enum"]) == KINDS

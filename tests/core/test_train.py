@@ -4,9 +4,11 @@ torch's own (unfused) optimizers driven by plain autograd, and the recipe's sche
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import pytest
 import torch
+import yaml
 
 from tms.analysis import metrics
 from tms.core.data import SparseFeatures, importance_decay
@@ -347,8 +349,8 @@ def test_bad_train_arguments(make_recipe):
 
 
 def test_recipe_defaults_are_the_notebook_recipe():
-    """docs/figures.md "Common setup": AdamW, lr 1e-3, weight decay 0.01, batch 1024, 10,000 steps, constant lr,
-    xavier-normal init, mean reduction."""
+    """docs/figures.md "Recipe": AdamW, lr 1e-3, weight decay 0.01, batch 1024, 10,000 steps, constant lr,
+    the notebook's whole-tensor xavier init, mean reduction."""
     r = Recipe()
     assert (r.optimizer, r.lr, r.weight_decay, r.batch_size, r.steps, r.schedule, r.init, r.loss_reduction) == (
         "adamw",
@@ -357,10 +359,18 @@ def test_recipe_defaults_are_the_notebook_recipe():
         1024,
         10_000,
         "constant",
-        "xavier_normal",
+        "notebook",
         "mean",
     )
     assert Recipe(**r.to_dict()) == r
+
+
+def test_recipe_defaults_equal_the_default_config(repo):
+    """``Recipe()`` is config/config.yaml's ``recipe:`` block (the authors' recipe), so code that builds a
+    Recipe without the config trains what the pipeline trains."""
+    with open(repo / "config" / "config.yaml") as f:
+        config = yaml.safe_load(f)
+    assert Recipe() == Recipe(**config["recipe"])
 
 
 def test_lr_at_schedules():
@@ -398,7 +408,7 @@ def test_checkpoint_steps_are_log_spaced():
     steps = Recipe(steps=10_000, checkpoints=30).checkpoint_steps()
     assert steps[0] == 0 and steps[-1] == 9_999 and steps == sorted(set(steps))
     assert 20 <= len(steps) <= 30
-    late = [b / a for a, b in zip(steps[-10:], steps[-9:])]
+    late = [b / a for a, b in pairwise(steps[-10:])]
     assert max(late) / min(late) < 1.01
     assert Recipe(steps=10_000).checkpoint_steps() == []
 
@@ -437,3 +447,13 @@ def test_job_device_follows_the_scheduler(monkeypatch):
     assert job_device("cpu", 1).type == "cpu"
     with pytest.raises(ValueError, match="device"):
         job_device("tpu", 1)
+
+
+def test_progress_bar_is_tqdm_console_bar():
+    """The trainer uses tqdm.std, not tqdm.auto: tqdm.auto warns on import in a Jupyter kernel without
+    ipywidgets, and the replication report (a papermill notebook that imports the package) would show it."""
+    import tqdm.std
+
+    import tms.core.train
+
+    assert tms.core.train.tqdm is tqdm.std.tqdm

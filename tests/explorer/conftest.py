@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tms.core.config import load_config
-from tms.core.experiments import Experiment, run_experiment
+from tms.core.experiments import Experiment
 from tms.core.io import load_run, save_run
+from tms.core.running import run_experiment
 from tms.explorer import EXPERIMENTS, write_explorer
 
 from ..conftest import REPO

@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from tms.analysis.sae_benchmark import score_run
-from tms.core.experiments import Experiment, run_experiment
+from tms.core.experiments import Experiment
 from tms.core.io import Run
-from tms.core.sae import run_sae
+from tms.core.running import run_experiment
 from tms.core.sae_benchmark import train_benchmark
+from tms.core.sae_training import run_sae
 from tms.core.train import Recipe
 from tms.figures import FIGURES
 from tms.plots import plot_figure

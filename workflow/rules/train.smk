@@ -1,131 +1,91 @@
-# Training: one job per experiment, or with `shards: N` one job per shard plus a merge; the
-# sparse autoencoders (sae_recovery, sae_benchmark) train on finished runs.
+# Training (tms.jobs): one rule for toy models (a run, a shard or a study variant's run is a
+# parameter), the merge of a sharded run, one rule for the sparse autoencoders.
 
 
 rule train:
-    """Train one experiment (all its densities x replicas in one batched run)."""
+    """Train one toy-model run or shard: every density x replica of it in one batched run."""
     input:
         package_sources("train.py"),
     output:
-        weights="results/runs/{experiment}/weights.safetensors",
-        meta="results/runs/{experiment}/meta.json",
+        weights="results/{run}/weights.safetensors",
+        meta="results/{run}/meta.json",
     log:
-        "results/logs/train/{experiment}.log",
+        "results/logs/train/{run}.log",
     benchmark:
-        "results/benchmarks/train/{experiment}.tsv"
+        "results/benchmarks/train/{run}.tsv"
     wildcard_constraints:
-        experiment=name_regex(UNSHARDED),
-    priority: train_priority
+        run=name_regex(JOBS.train),
+    priority: lambda wildcards: JOBS.train[wildcards.run].priority
     conda:
         CONDA_ENV
-    threads: train_threads
+    threads: lambda wildcards: JOBS.train[wildcards.run].threads
     resources:
-        mem_mb=2000,
+        mem_mb=4000,
         gpu=0,
     params:
-        spec=experiment_spec,
-        device=config["device"],
-    script:
-        "../scripts/train.py"
-
-
-rule train_shard:
-    """Train shard {shard} of a sharded experiment (a contiguous block of its instances)."""
-    input:
-        package_sources("train.py"),
-    output:
-        weights="results/shards/{experiment}/{shard}/weights.safetensors",
-        meta="results/shards/{experiment}/{shard}/meta.json",
-    log:
-        "results/logs/train/{experiment}.{shard}.log",
-    benchmark:
-        "results/benchmarks/train/{experiment}.{shard}.tsv"
-    wildcard_constraints:
-        experiment=name_regex(SHARDED),
-        shard=r"\d+",
-    priority: train_priority
-    conda:
-        CONDA_ENV
-    threads: train_threads
-    resources:
-        mem_mb=2000,
-        gpu=0,
-    params:
-        spec=experiment_spec,
+        spec=lambda wildcards: JOBS.train[wildcards.run].spec,
+        shard=lambda wildcards: JOBS.train[wildcards.run].shard,
         device=config["device"],
     script:
         "../scripts/train.py"
 
 
 rule merge_shards:
-    """Join a sharded experiment's shards into its run artefact."""
+    """Join a sharded run's shards into its run artefact."""
     input:
-        unpack(shard_inputs),
+        weights=lambda wildcards: [
+            f"results/{s}/weights.safetensors" for s in JOBS.merge[wildcards.run]
+        ],
+        meta=lambda wildcards: [
+            f"results/{s}/meta.json" for s in JOBS.merge[wildcards.run]
+        ],
+        sources=package_sources("merge_shards.py"),
     output:
-        weights="results/runs/{experiment}/weights.safetensors",
-        meta="results/runs/{experiment}/meta.json",
+        weights="results/{run}/weights.safetensors",
+        meta="results/{run}/meta.json",
     log:
-        "results/logs/train/{experiment}.merge.log",
+        "results/logs/train/{run}.merge.log",
     wildcard_constraints:
-        experiment=name_regex(SHARDED),
+        run=name_regex(JOBS.merge),
     conda:
         CONDA_ENV
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=8000,
     params:
-        spec=experiment_spec,
+        spec=lambda wildcards: JOBS.train[JOBS.merge[wildcards.run][0]].spec,
     script:
         "../scripts/merge_shards.py"
 
 
 rule train_sae:
-    """Beyond the paper: sparse autoencoders on the hidden activations of a density sweep."""
+    """Beyond the paper: sparse autoencoders on finished runs (sae_recovery, sae_benchmark)."""
     input:
-        weights=f"results/runs/{config['sae']['source']}/weights.safetensors",
-        meta=f"results/runs/{config['sae']['source']}/meta.json",
+        weights=lambda wildcards: [
+            f"results/{s}/weights.safetensors" for s in JOBS.sae[wildcards.run].sources
+        ],
+        meta=lambda wildcards: [
+            f"results/{s}/meta.json" for s in JOBS.sae[wildcards.run].sources
+        ],
         sources=package_sources("train_sae.py"),
     output:
-        weights="results/runs/sae_recovery/weights.safetensors",
-        meta="results/runs/sae_recovery/meta.json",
+        weights="results/{run}/weights.safetensors",
+        meta="results/{run}/meta.json",
     log:
-        "results/logs/train/sae_recovery.log",
+        "results/logs/train/{run}.log",
     benchmark:
-        "results/benchmarks/train/sae_recovery.tsv"
+        "results/benchmarks/train/{run}.tsv"
+    wildcard_constraints:
+        run=name_regex(JOBS.sae),
     priority: SAE_PRIORITY
     conda:
         CONDA_ENV
     threads: 2
     resources:
         mem_mb=3000,
+        gpu=0,
     params:
-        sae=config["sae"],
-        seed=config["seed"],
+        run=lambda wildcards: JOBS.sae[wildcards.run].run,
+        config=lambda wildcards: JOBS.sae[wildcards.run].config,
     script:
         "../scripts/train_sae.py"
-
-
-rule train_sae_benchmark:
-    """Beyond the paper: the SAE benchmark, every kind scored against known features."""
-    input:
-        weights=sae_benchmark_runs("results/runs", "weights.safetensors"),
-        meta=sae_benchmark_runs("results/runs", "meta.json"),
-        sources=package_sources("train_sae_benchmark.py", "tms.analysis.sae_benchmark"),
-    output:
-        weights="results/runs/sae_benchmark/weights.safetensors",
-        meta="results/runs/sae_benchmark/meta.json",
-        table="results/sae_benchmark.json",
-    log:
-        "results/logs/train/sae_benchmark.log",
-    benchmark:
-        "results/benchmarks/train/sae_benchmark.tsv"
-    priority: SAE_PRIORITY
-    conda:
-        CONDA_ENV
-    threads: 2
-    resources:
-        mem_mb=3000,
-    params:
-        config=lambda wildcards: {k: config[k] for k in ("sae_benchmark", "seed")},
-    script:
-        "../scripts/train_sae_benchmark.py"

@@ -15,7 +15,8 @@ from tms.core.io import load_run, write_json  # noqa: E402
 sm = snakemake  # noqa: F821
 torch.set_num_threads(sm.threads)
 
-if "record" in sm.input.keys():  # a study variant's checks that the committed record made on these runs
+if "record" in sm.input.keys():  # noqa: SIM118 (`in` on a Namedlist tests its files)
+    # a study variant's checks that the committed record made on these runs
     from tms.robustness import reusable
 
     record = json.loads(Path(sm.input.record).read_text())

@@ -1,19 +1,17 @@
-"""Join the shards of one sharded experiment -> results/runs/<name>/ (or a study variant's
-results/robustness/<variant>/runs/<name>/)."""
+"""Join the shards of one sharded experiment (tms.jobs) -> results/<run>/ (runs/<name>, or a study
+variant's robustness/<variant>/runs/<name>)."""
 
 import sys
 from pathlib import Path
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-from tms.core.experiments import Experiment, merge_shards  # noqa: E402
-from tms.core.io import load_run, save_run  # noqa: E402
-from tms.variants import variant_config  # noqa: E402
+from tms.core.experiments import Experiment
+from tms.core.io import load_run, save_run
+from tms.core.running import merge_shards
 
 sm = snakemake  # noqa: F821
-variant = sm.wildcards.get("variant")
-exp = Experiment.from_config(sm.wildcards.experiment, variant_config(sm.config, variant) if variant else sm.config)
-assert exp.to_dict() == sm.params.spec, "the rule's params must be the spec that was trained"
+exp = Experiment.from_spec(sm.params.spec)
 runs = [load_run(Path(path).parent) for path in sm.input.meta]
 tensors, meta = merge_shards(exp, [(run.tensors, run.meta) for run in runs])
 save_run(Path(sm.output.meta).parent, tensors, meta)

@@ -1,30 +1,27 @@
-"""Train one experiment (all densities x replicas in one batched run) -> results/runs/<name>/,
-one shard of a sharded experiment -> results/shards/<name>/<shard>/, or an experiment as a
-robustness-study variant trains it -> results/robustness/<variant>/runs/<name>/."""
+"""Train one toy-model run (tms.jobs): an experiment's batched run, or one shard of it, from the
+spec the workflow resolved -> results/<run>/ (runs/<name>, shards/<name>/<i>, or a study variant's
+robustness/<variant>/...)."""
 
 import sys
 from pathlib import Path
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
-import torch  # noqa: E402
+import torch
 
-from tms.core.experiments import Experiment, run_experiment  # noqa: E402
-from tms.core.io import save_run  # noqa: E402
-from tms.core.train import job_device  # noqa: E402
-from tms.variants import variant_config  # noqa: E402
+from tms.core.experiments import Experiment
+from tms.core.io import save_run
+from tms.core.running import run_experiment
+from tms.core.train import job_device
 
 sm = snakemake  # noqa: F821
 torch.set_num_threads(sm.threads)
 
-# "auto" uses the GPU only when the scheduler gave this job one (profiles/gpu, profiles/slurm).
+# "auto" uses the GPU only when the scheduler gave this job a gpu resource (profiles/gpu).
 device = job_device(sm.params.device, sm.resources.get("gpu", 0))
 
-variant = sm.wildcards.get("variant")
-config = variant_config(sm.config, variant) if variant else sm.config
-exp = Experiment.from_config(sm.wildcards.experiment, config)
-assert exp.to_dict() == sm.params.spec, "the rule's params must be the spec that is trained"
-shard = int(sm.wildcards.shard) if "shard" in sm.wildcards.keys() else None
+exp = Experiment.from_spec(sm.params.spec)
+shard = sm.params.shard
 part = f" shard {shard} of {exp.shards}: {len(exp.shard(shard))} of" if shard is not None else ""
 print(f"training {exp.name}:{part} {exp.n_instances} instances on {device}: {exp.to_dict()}")
 tensors, meta = run_experiment(exp, device=str(device), progress=True, shard=shard)

@@ -79,7 +79,7 @@ def stages(checkpoint_W: torch.Tensor, steps: list[int]) -> list[tuple[int, str]
     """``(first step, configuration)`` for each run of equal ``describe`` labels along
     ``checkpoint_W [k, n, m]`` taken at ``steps``."""
     out: list[tuple[int, str]] = []
-    for step, W in zip(steps, checkpoint_W):
+    for step, W in zip(steps, checkpoint_W, strict=True):
         label = describe(W)
         if not out or out[-1][1] != label:
             out.append((step, label))

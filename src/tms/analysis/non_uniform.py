@@ -10,6 +10,8 @@ counter-clockwise is above the axis).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from tms.analysis.geometry import describe
@@ -44,7 +46,7 @@ def snap_ratio(rs: np.ndarray, labels: list[str]) -> float | None:
     """Going sparser (r falling), the geometric mean of the last pentagon r and the first
     two-digon r below it among the best fits; None if there is no such switch."""
     order = np.argsort(rs)[::-1]
-    for a, b in zip(order, order[1:]):
+    for a, b in pairwise(order):
         if labels[a] == "pentagon" and labels[b] == "2 digons":
             return float(np.sqrt(rs[a] * rs[b]))
     return None

@@ -113,8 +113,8 @@ def score_own(spec: str, run, datasets: list[str] | None = None, samples: int | 
 
 
 def select_best(rows: list[dict], datasets: list[str] | None = None) -> list[dict]:
-    """Of the bundled kinds' cards (``results/sae_benchmark.json``), each (dataset, kind)'s highest-mcc row,
-    optionally only for the datasets named in ``datasets``."""
+    """Of the bundled kinds' cards (the ``scores`` of ``results/runs/sae_benchmark/meta.json``), each
+    (dataset, kind)'s highest-mcc row, optionally only for the datasets named in ``datasets``."""
     known = list(dict.fromkeys(r["dataset"] for r in rows))
     unknown = [n for n in datasets or [] if n not in known]
     if unknown:
@@ -145,7 +145,9 @@ def format_cards(rows: list[dict]) -> str:
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     numeric = [c not in ("dataset", "group", "kind") for c in columns]
     lines = [
-        "  ".join(cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(line, widths, numeric)).rstrip()
+        "  ".join(
+            cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(line, widths, numeric, strict=True)
+        ).rstrip()
         for line in table
     ]
     return "\n".join(lines)

@@ -68,7 +68,7 @@ def candidate_index(W: torch.Tensor) -> np.ndarray:
     """Index into ``theory.candidates(n)`` that ``W`` ``[..., n, m]`` realises, or ``OTHER`` (−1)."""
     lookup = {sig: i for i, sig in enumerate(candidate_signatures(W.shape[-2]))}
     state, count = _signature(W)
-    flat = [lookup.get((str(s), int(c)), OTHER) for s, c in zip(state.ravel(), count.ravel())]
+    flat = [lookup.get((str(s), int(c)), OTHER) for s, c in zip(state.ravel(), count.ravel(), strict=True)]
     return np.array(flat, dtype=int).reshape(state.shape)
 
 

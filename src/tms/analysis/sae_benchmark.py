@@ -17,6 +17,7 @@ count stops growing: its largest value is the estimate.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import torch
@@ -105,8 +106,8 @@ def bundled(run, row: dict):
 
 
 def score_run(run) -> dict:
-    """Every bundled SAE's score card, the datasets, and the feature-count estimate (the table of
-    ``results/sae_benchmark.json``)."""
+    """Every bundled SAE's score card, the datasets, and the feature-count estimate (the ``scores``
+    of the run's ``meta.json``)."""
     sets = load_datasets(run)
     samples = run.meta["experiment"]["sae_benchmark"]["eval_samples"]
     rows = []
@@ -143,7 +144,7 @@ def feature_count(atoms: list[torch.Tensor], alive: list[torch.Tensor]) -> dict:
     ascending. Returns per neighbouring pair the stable count (alive atoms of the larger matched
     one-to-one to alive atoms of the smaller at |cos| > ``AGREE``) and the estimate, its maximum."""
     stable = []
-    for (small, on_s), (large, on_l) in zip(zip(atoms, alive), zip(atoms[1:], alive[1:])):
+    for (small, on_s), (large, on_l) in pairwise(zip(atoms, alive, strict=True)):
         cos = cosines(large[on_l], small[on_s]).abs()
         if cos.numel() == 0:
             stable.append(0)

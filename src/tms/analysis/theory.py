@@ -18,7 +18,7 @@ reduction of the authors' notebook) has a closed form built from two pieces:
 * a **dedicated** feature (unit W_i orthogonal to every other W_j, b_i = 0) is reconstructed
   exactly: loss 0.
 
-Bias convention (verified by Monte-Carlo in tests/test_theory.py): the closed forms are *exact*
+Bias convention (verified by Monte-Carlo in tests/analysis/test_theory.py): the closed forms are *exact*
 for the fixed W of each candidate with b_i = s/2 on dropped features and b_i = 0 on every
 represented feature (dedicated or antipodal). For dropped and dedicated features these biases are
 optimal. For an antipodal pair they are not: with the paper's weights the both-active error is

@@ -126,7 +126,7 @@ def figure_times(bench_dir) -> dict:
         if not path.exists():
             return float("nan")
         header, row = path.read_text().splitlines()[:2]
-        return float(dict(zip(header.split("\t"), row.split("\t")))["s"])
+        return float(dict(zip(header.split("\t"), row.split("\t"), strict=True))["s"])
 
     def training(name: str) -> float:
         """One training job, or the sum of a sharded experiment's shard jobs."""

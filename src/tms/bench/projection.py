@@ -17,7 +17,8 @@ import time
 
 import torch
 
-from tms.core.experiments import Experiment, run_experiment
+from tms.core.experiments import Experiment
+from tms.core.running import run_experiment
 
 
 def _cpu_seconds(exp: Experiment, steps: int) -> float:

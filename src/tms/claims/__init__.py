@@ -9,48 +9,18 @@ wording before looking at a run, and each carries a one-line reason.
 Status: ``held`` / ``not held`` / ``not measured`` (the runs it needs are missing).
 ``required`` claims are the ones CI insists on: a required claim that stops holding fails CI.
 
-One job per module, re-exported here:
+One job per module, each imported from its own module (this package re-exports nothing, so
+importing it loads none of them):
 
-* ``registry``: ``Measured``, ``Claim``, ``@claim``, ``REGISTRY`` (which loads the claim modules
-  on its first read) and ``claims_for``;
+* ``registry``: ``Measured``, ``Claim``, ``@claim`` (which collects the claims into ``CLAIMS``) and
+  ``STATUSES``; it imports no claim module, and every claim module imports from it;
+* ``catalogue``: imports every claim module and builds ``REGISTRY`` (claim id -> ``Claim``, in the
+  figure registry's order) and ``claims_for``;
 * ``check``: ``check_figure`` (a figure's claims measured on its runs), ``required_failures``;
 * ``table``: the replication table (``format_value``, ``add_study``, ``headline``, the Markdown,
-  ``write_replication``).
+  ``write_replication``); it needs no claim module, so ``tms.robustness`` formats a value without
+  loading them.
 
-Importing the package loads no claim module; a claim module imports what it needs from
-``tms.claims.registry``.
+The imports run one way: claim modules -> ``registry``; ``catalogue`` -> claim modules;
+``check`` -> ``catalogue``; ``table`` -> ``registry``.
 """
-
-from tms.claims.check import STATUSES, check_figure, required_failures
-from tms.claims.registry import REGISTRY, Claim, Measured, claim, claims_for
-from tms.claims.table import (
-    add_study,
-    format_value,
-    headline,
-    is_paper_claim,
-    paper_scale_text,
-    study_text,
-    to_blocks,
-    to_markdown,
-    write_replication,
-)
-
-__all__ = [
-    "REGISTRY",
-    "STATUSES",
-    "Claim",
-    "Measured",
-    "add_study",
-    "check_figure",
-    "claim",
-    "claims_for",
-    "format_value",
-    "headline",
-    "is_paper_claim",
-    "paper_scale_text",
-    "required_failures",
-    "study_text",
-    "to_blocks",
-    "to_markdown",
-    "write_replication",
-]

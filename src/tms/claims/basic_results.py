@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import torch
 
 from tms.analysis.metrics import REPRESENTED_NORM, cosine, feature_norms, frobenius_sq, gram, superposition
@@ -89,7 +91,8 @@ def monotone_counts(run) -> Measured:
     values = list(counts.values())
     frob = [round(float(frobenius_sq(W)), 2) for _, W, _, _ in by_density(run)]
     return Measured(
-        {"density": list(counts), "count": values, "‖W‖_F²": frob}, all(a <= b for a, b in zip(values, values[1:]))
+        {"density": list(counts), "count": values, "‖W‖_F²": frob},
+        all(a <= b for a, b in pairwise(values)),
     )
 
 
@@ -103,7 +106,7 @@ def dedicated_first(run) -> Measured:
         is_prefix = not shared or not dedicated or max(dedicated) < min(shared)
         prefix.append(is_prefix)
         dedicated_counts.append(len(dedicated))
-    ok = all(prefix) and all(a >= b for a, b in zip(dedicated_counts, dedicated_counts[1:]))
+    ok = all(prefix) and all(a >= b for a, b in pairwise(dedicated_counts))
     return Measured({"dedicated per density": dedicated_counts, "dedicated precede superposed": prefix}, ok)
 
 

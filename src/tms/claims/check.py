@@ -1,11 +1,10 @@
-"""Measuring a figure's claims on its runs: one row per claim, with its status."""
+"""Measuring a figure's claims on its runs: one row per claim, with its status (one of
+``tms.claims.registry.STATUSES``)."""
 
 from __future__ import annotations
 
-from tms.claims.registry import claims_for
+from tms.claims.catalogue import claims_for
 from tms.figures import experiments_for
-
-STATUSES = ("held", "not held", "not measured")
 
 
 def check_figure(figure: str, runs: dict) -> list[dict]:

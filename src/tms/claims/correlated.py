@@ -6,6 +6,7 @@ density (lowest evaluation loss), the paper's "best of several fits"."""
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 
@@ -121,7 +122,7 @@ def _collapse_table(run):
 )
 def collapsed_pair_is_principal_component(runs):
     norms, pca = [], []
-    for density, mask, W, k in _collapse_table(runs["correlated_collapse"]):
+    for _, mask, W, k in _collapse_table(runs["correlated_collapse"]):
         n = feature_norms(W).reshape(-1, k)[mask].flatten().tolist()
         (pca if bool(mask.all()) else norms).extend(n)
     if not norms:
@@ -155,16 +156,16 @@ def collapse_regimes(runs):
     densities = [d for d, _, _, _ in table]
     paper = {1: 0.05, 2: 0.15, 3: 0.225}  # density where the count first reaches c (2→3: the gap 0.2–0.25)
     boundaries = {}
-    for c, want in paper.items():
+    for c in paper:
         first = next((i for i, v in enumerate(counts) if v >= c), None)
         if first is None or first == 0:
             boundaries[c] = None
             continue
         boundaries[c] = math.sqrt(densities[first - 1] * densities[first])
     ok_bounds = all(b is not None and max(b / paper[c], paper[c] / b) <= REGIME_FACTOR for c, b in boundaries.items())
-    monotone = all(a <= b for a, b in zip(counts, counts[1:]))
+    monotone = all(a <= b for a, b in pairwise(counts))
     value = {
-        "counts": {f"{d:.3g}": c for d, c in zip(densities, counts)},
+        "counts": {f"{d:.3g}": c for d, c in zip(densities, counts, strict=True)},
         "boundaries": {f"{c - 1}→{c}": (round(b, 3) if b else None) for c, b in boundaries.items()},
     }
     off = [

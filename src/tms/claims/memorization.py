@@ -8,6 +8,8 @@ T = 10³ and 10⁴, i.e. T·p between 1 and 10."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tms.analysis.memorization import fits, peak, polygon_deviation
 from tms.claims.registry import Measured, claim
 from tms.core.weights import REPRESENTED_NORM
@@ -125,6 +127,6 @@ def peak_moves_with_capacity(runs):
     curves = _curves(runs)
     peaks = {m: peak(curves[m]).T for m in sorted(curves)}
     T = list(peaks.values())
-    held = len(T) >= 2 and all(a <= b for a, b in zip(T, T[1:])) and T[-1] > T[0]
+    held = len(T) >= 2 and all(a <= b for a, b in pairwise(T)) and T[-1] > T[0]
     p = next(iter(curves.values()))[0].density
     return Measured({f"m = {m}": {"peak T": t, "T·p": round(t * p, 2)} for m, t in peaks.items()}, held)

@@ -4,6 +4,8 @@ density is r × the others'. Best of several fits per r (lowest evaluation loss)
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from tms.analysis.metrics import feature_norms
@@ -46,7 +48,7 @@ def pentagon_deforms_smoothly(runs):
     while hi < len(rs) - 1 and is_pent[hi + 1]:
         hi += 1
     norms = [float(feature_norms(run.W[k])[-1]) for k in best[lo : hi + 1]]
-    step = max((abs(a - b) for a, b in zip(norms, norms[1:])), default=0.0)
+    step = max((abs(a - b) for a, b in pairwise(norms)), default=0.0)
     span = rs[hi] / rs[lo]
     return Measured(
         {
@@ -96,7 +98,7 @@ def snap_at_loss_crossing(runs):
     dig = {v: min((loss[k] for k in range(len(r)) if r[k] == v and labels[k] == "2 digons"), default=None) for v in rs}
     both = [v for v in rs if pent[v] is not None and dig[v] is not None]
     crossing = None
-    for a, b in zip(both, both[1:]):
+    for a, b in pairwise(both):
         if (pent[a] - dig[a]) * (pent[b] - dig[b]) < 0:
             crossing = float(np.sqrt(a * b))
             break

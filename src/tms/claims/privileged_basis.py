@@ -4,6 +4,8 @@ neurons, measured on each density's lowest-evaluation-loss model (as the paper s
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tms.analysis.metrics import represented
 from tms.analysis.neurons import RANDOM_ALIGNMENT_M5, alive, monosemantic, neuron_alignment, polysemantic
 from tms.claims.registry import Measured, claim
@@ -68,7 +70,7 @@ def represented_counts(runs):
 def mono_to_poly(runs):
     shares = [(d, poly_fraction(W)) for d, W in panels(runs[RUN])]
     values = [s for _, s in shares]
-    steady = all(b >= a - 0.2 - 1e-9 for a, b in zip(values, values[1:]))
+    steady = all(b >= a - 0.2 - 1e-9 for a, b in pairwise(values))
     ok = values[0] == 0 and values[-1] == 1 and steady
     return Measured({f"{d:g}": round(s, 2) for d, s in shares}, ok)
 

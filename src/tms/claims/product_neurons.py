@@ -33,7 +33,7 @@ def diagonal_neurons(runs):
     angles = neuron_directions(W1)
 
     def holds(k: int) -> bool:
-        quadrants = {int(((float(a) + 360) % 360) // 90) for a, ok in zip(angles[k], live[k]) if ok}
+        quadrants = {int(((float(a) + 360) % 360) // 90) for a, ok in zip(angles[k], live[k], strict=True) if ok}
         return bool((align[k][live[k]] >= ON_DIAGONAL).all()) and len(quadrants) == 4
 
     best = run.best_indices()[0]

@@ -7,7 +7,7 @@ import numpy as np
 
 from tms.analysis.sae import RECOVERED, sae_table
 from tms.claims.registry import Measured, claim
-from tms.core.sae import SAE_RUN
+from tms.core.sae_training import SAE_RUN
 from tms.figures import BEYOND
 
 FIGURE = "sae_recovery"

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tms.claims.check import STATUSES
+from tms.claims.registry import STATUSES, VERDICTS
 from tms.core.io import atomic_write, write_json
 from tms.figures import BEYOND, FIGURES
-from tms.robustness import VERDICTS
 
 
 def format_value(value) -> str:

@@ -1,7 +1,9 @@
 """Run artefacts: ``weights.safetensors`` (every tensor) + ``meta.json`` (config, seeds, versions).
 
 A run directory holds one batched training run. Files are written atomically (temporary
-file, then ``os.replace``), so a crash never leaves a half-written artefact behind.
+file, then ``os.replace``), and a run directory as a whole (``save_run``: both files written into a
+temporary directory beside it, then one rename), so a crash never leaves a half-written artefact or
+a run directory whose two files disagree behind.
 
 >>> run = tms.load_run("results/runs/intro")
 >>> run.W.shape            # [inst, n, m]
@@ -10,9 +12,11 @@ file, then ``os.replace``), so a crash never leaves a half-written artefact behi
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
+import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -72,12 +76,50 @@ def _jsonable(obj):
 
 
 def save_run(directory: str | Path, tensors: dict[str, torch.Tensor], meta: dict) -> None:
-    """Write a run: tensors to safetensors, ``meta`` plus versions to JSON."""
+    """Write a run: tensors to safetensors, ``meta`` plus versions to JSON.
+
+    Both files are written into a temporary directory beside ``directory``, which is then renamed
+    into place in one step, so a reader sees the old run directory or the new one (or, if a crash
+    falls between the two renames that replace an existing non-empty directory, none), never one
+    file of each or a half-written file. An existing ``directory`` is replaced as a whole.
+    """
     directory = Path(directory)
     meta = {**meta, "versions": versions()}
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    atomic_write(directory / WEIGHTS, lambda tmp: save_file(tensors, tmp, metadata={"format": "pt"}))
-    write_json(directory / META, meta)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.", suffix=".tmp"))
+    try:
+        save_file(tensors, tmp / WEIGHTS, metadata={"format": "pt"})
+        with open(tmp / META, "w") as f:
+            json.dump(meta, f, indent=1, default=_jsonable)
+            f.write("\n")
+        for name in (WEIGHTS, META):
+            os.chmod(tmp / name, 0o644)
+        os.chmod(tmp, 0o755)  # mkdtemp makes 0700: the run is shared like its files
+        _replace_dir(tmp, directory)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _replace_dir(src: Path, dst: Path) -> None:
+    """Rename directory ``src`` to ``dst``: one rename where ``dst`` is missing or empty (as
+    Snakemake leaves an output's directory), else the old ``dst`` is moved aside first and deleted
+    after (restored if the second rename fails)."""
+    try:
+        os.rename(src, dst)
+        return
+    except OSError as e:
+        if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    old = Path(tempfile.mkdtemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".old"))
+    os.rename(dst, old)  # onto the empty directory mkdtemp made
+    try:
+        os.rename(src, dst)
+    except BaseException:
+        os.rename(old, dst)
+        raise
+    shutil.rmtree(old)
 
 
 @dataclass

@@ -30,7 +30,8 @@ import torch
 
 from tms.core.data import CorrelatedFeatures, SparseFeatures
 from tms.core.data.hierarchy import HierarchicalFeatures
-from tms.core.sae import K_KINDS, KINDS, SAESpec, train_saes
+from tms.core.sae import K_KINDS, KINDS, SAESpec
+from tms.core.sae_training import train_saes
 from tms.core.weights import REPRESENTED_NORM, feature_norms
 
 RUN = "sae_benchmark"  # results/runs/sae_benchmark/
@@ -213,7 +214,7 @@ def train_benchmark(config: dict, runs: dict) -> tuple[dict[str, torch.Tensor], 
             table = out["table"]
             saes += [
                 {"dataset": j, "kind": kind, "sparsity": s, "dictionary": spec.dictionary, "run": r, "index": i}
-                for i, (kind, s) in enumerate(zip(table["kind"], table["sparsity"]))
+                for i, (kind, s) in enumerate(zip(table["kind"], table["sparsity"], strict=True))
             ]
             groups.append({"dataset": j, "dictionary": spec.dictionary, "kinds": list(spec.kinds)})
     meta = {

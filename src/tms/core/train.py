@@ -1,8 +1,10 @@
 """The shared trainer: one call trains a batch of independent model instances.
 
-Defaults are the authors' notebook recipe (docs/figures.md "Common setup"): AdamW (lr 1e-3, weight decay 0.01),
-batch 1024 fresh samples per step, 10,000 steps, constant learning rate, xavier-normal init,
-b = 0, loss = per-instance mean over batch and features, summed over instances.
+``Recipe()``'s defaults are the authors' notebook recipe, the ``recipe:`` block of config/config.yaml
+(docs/figures.md "Recipe"; a test holds them equal): AdamW (lr 1e-3, weight decay 0.01), batch 1024 fresh
+samples per step, 10,000 steps, constant learning rate, the notebook's init (``xavier_normal_`` on the whole
+``[inst, n, m]`` tensor), b = 0, loss = per-instance mean over batch and features, summed over instances,
+evaluation on 100,000 fresh samples, a loss record every 100 steps.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+
+# tqdm's console bar (tqdm.std), not tqdm.auto: in a Jupyter kernel without ipywidgets (the replication
+# report's) tqdm.auto warns on import, and that warning, with the machine's paths, would reach the report.
+from tqdm import tqdm
 
 from tms.core.data import SparseFeatures
 from tms.core.models import INITS, LOSS_REDUCTIONS
@@ -26,6 +31,7 @@ TRAINING_STREAM = 1
 
 OPTIMIZERS = ("adamw", "adam")
 SCHEDULES = ("constant", "cosine", "linear")
+DEVICES = ("auto", "cpu", "cuda")  # the config's `device` and `tms train --device`
 
 
 class TrainingDiverged(RuntimeError):
@@ -34,7 +40,8 @@ class TrainingDiverged(RuntimeError):
 
 @dataclass(frozen=True)
 class Recipe:
-    """Everything about *how* a model is trained; recorded with every run."""
+    """Everything about *how* a model is trained; recorded with every run. The defaults equal
+    config/config.yaml's ``recipe:`` block (the authors' notebook recipe; tests/core/test_train.py)."""
 
     steps: int = 10_000
     batch_size: int = 1024
@@ -42,7 +49,7 @@ class Recipe:
     weight_decay: float = 0.01
     optimizer: str = "adamw"
     schedule: str = "constant"
-    init: str = "xavier_normal"
+    init: str = "notebook"
     loss_reduction: str = "mean"
     eval_samples: int = 100_000
     log_every: int = 100
@@ -132,8 +139,8 @@ def resolve_device(device: str) -> torch.device:
     """``"auto"`` picks CUDA when available; ``"cuda"`` without a GPU is an error."""
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be one of ('auto', 'cpu', 'cuda'); got {device!r}")
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {DEVICES}; got {device!r}")
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' was requested but torch sees no CUDA GPU")
     return torch.device(device)
@@ -141,8 +148,9 @@ def resolve_device(device: str) -> torch.device:
 
 def job_device(setting: str, gpus: int) -> torch.device:
     """The device of a Snakemake training job: ``auto`` takes CUDA only when the scheduler gave
-    the job a GPU (``resources.gpu > 0``, as profiles/gpu and profiles/slurm do) and torch sees
-    one; ``cpu`` and ``cuda`` are taken as they are."""
+    the job a GPU (``resources.gpu > 0``: profiles/gpu and profiles/slurm-gpu set it for the training
+    rules; profiles/slurm and the default profile request none, so their jobs train on the CPU) and
+    torch sees one; ``cpu`` and ``cuda`` are taken as they are."""
     if setting == "auto":
         return resolve_device("cuda" if gpus > 0 and torch.cuda.is_available() else "cpu")
     return resolve_device(setting)

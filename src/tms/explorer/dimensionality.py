@@ -59,7 +59,7 @@ def dimensionality_figure(run: Run) -> go.Figure:
     for f, label in FRACTION_LABELS.items():
         fig.add_hline(y=f, line={"color": REFERENCE, "width": 1}, annotation_text=label, annotation_position="right")
     for name in sorted(points, key=lambda s: (s == NOT_LEARNED, s == OTHER, s)):
-        xs, ds, ks, fs, hovers = zip(*points[name])
+        xs, ds, ks, fs, hovers = zip(*points[name], strict=True)
         fig.add_trace(
             go.Scatter(
                 x=np.round(xs, 4),
@@ -104,7 +104,7 @@ def _edges(coords: np.ndarray, groups: list[tuple[int, ...]]) -> tuple[list, lis
     for group in groups:
         for a in range(len(group)):
             for b in range(a + 1, len(group)):
-                for axis, out in zip(range(3), (xs, ys, zs)):
+                for axis, out in zip(range(3), (xs, ys, zs), strict=True):
                     out += [float(coords[group[a], axis]), float(coords[group[b], axis]), None]
     return xs, ys, zs
 
@@ -142,7 +142,7 @@ def configurations_figure(run: Run) -> go.Figure:
                     meta={"configuration": name, "quantity": "edges"},
                 )
             )
-            for j, i in zip(group, part.features):
+            for j, i in zip(group, part.features, strict=True):
                 p = np.round(c.coords[j], 4)
                 hover = (
                     f"feature {i}: {shape} (features {', '.join(map(str, part.features))})<br>"
@@ -173,7 +173,7 @@ def configurations_figure(run: Run) -> go.Figure:
     for j, (name, title) in enumerate(shown):
         visible = [o == j for o in owner]
         buttons.append({"label": name, "method": "update", "args": [{"visible": visible}, {"title.text": title}]})
-    for trace, o in zip(fig.data, owner):
+    for trace, o in zip(fig.data, owner, strict=True):
         trace.visible = o == 0
     lim = 1.1
     axis = {"range": [-lim, lim], "showbackground": False, "zerolinecolor": REFERENCE, "title": {"text": ""}}

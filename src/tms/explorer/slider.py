@@ -54,7 +54,7 @@ def with_slider(
         for placed in step.traces:
             add(fig, placed)
             owner.append(k)
-    for trace, k in zip(fig.data[first:], owner):
+    for trace, k in zip(fig.data[first:], owner, strict=True):
         trace.visible = k == active
     n_static = first
     sliders_steps = []

@@ -72,7 +72,7 @@ def learning_dynamics_figure(run: Run) -> go.Figure:
         vertical_spacing=0.12,
     )
     static = []
-    for colour, i in zip(ramp(len(learned)), learned):
+    for colour, i in zip(ramp(len(learned)), learned, strict=True):
         static.append(
             (
                 go.Scatter(

@@ -76,7 +76,7 @@ def plot_abs_sparsity(run: Run):
     fig, axes = plt.subplots(
         len(panels), 1, figsize=(WIDTH, 0.9 * len(panels)), squeeze=False, gridspec_kw={"hspace": 0.6}
     )
-    for ax, (d, k) in zip(axes[:, 0], panels):
+    for ax, (d, k) in zip(axes[:, 0], panels, strict=True):
         W1, W2 = rescaled(run, k)
         stack_plot(ax, W1.abs(), superposition(W1), W2, order=neuron_order(W1))
         rep = int(computes_abs(run["W1"][k], run["W2"][k], run.b[k]).sum())

@@ -34,7 +34,7 @@ def plot_incidental(*runs: Run):
     for col, (model, title) in enumerate(MODELS):
         ax = axes_in(fig, 0.5 + col * 2.35, 0.55, 1.9, 1.55)
         mine = sorted((r for r in ample if r.spec["model"] == model), key=lambda r: r.spec["recipe"]["weight_decay"])
-        for colour, run in zip(DECAY_COLOURS, mine):
+        for colour, run in zip(DECAY_COLOURS, mine, strict=False):  # a palette for up to four decays
             share = polysemantic_share(run).numpy()
             density, points, mean = _by_density(run, share)
             wd = run.spec["recipe"]["weight_decay"]

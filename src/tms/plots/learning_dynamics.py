@@ -27,7 +27,7 @@ def plot_learning_dynamics(run: Run):
     for frac in FRACTIONS:
         top.axhline(frac, color="0.85", lw=0.5, zorder=0)
     colours = plt.cm.viridis(np.linspace(0, 0.9, int(rep.sum())))
-    for colour, i in zip(colours, np.flatnonzero(rep.numpy())):
+    for colour, i in zip(colours, np.flatnonzero(rep.numpy()), strict=True):
         top.plot(x, D[:, i], color=colour, lw=0.8)
         top.plot(j["step"][i], 0.02, marker="|", color=colour, ms=5)
     top.plot(x, D[:, ~rep].mean(1), color="0.6", lw=0.8, ls="--", label="mean of unlearned features")

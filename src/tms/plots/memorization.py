@@ -54,7 +54,7 @@ def plot_double_descent(*runs: Run):
     rel = axes_in(fig, 4.8, 0.55, 2.0, 1.6)
     colours = sns.color_palette("colorblind", len(runs))
     n = runs[0].spec["n_features"]
-    for colour, run in zip(colours, runs):
+    for colour, run in zip(colours, runs, strict=True):
         curve = fits(run)
         T = [f.T for f in curve]
         m = curve[0].m

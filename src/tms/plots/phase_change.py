@@ -121,7 +121,7 @@ def _loss_panel(ax, grid: PhaseGrid, r_target: float, ylabel: bool) -> None:
     s = np.geomspace(grid.s.min(), grid.s.max(), THEORY_POINTS)
     palette = _candidate_palette(grid.n)
     losses = theory.candidate_losses(grid.n, r, s, grid.loss_reduction)
-    for c, loss in zip(theory.candidates(grid.n), losses):
+    for c, loss in zip(theory.candidates(grid.n), losses, strict=True):
         colour = palette[c.label]
         edge = "0.6" if np.mean(to_rgb(colour)) > 0.9 else colour  # white-ish candidates get a grey line
         ax.plot(s, loss, color=edge, lw=0.8, ls=(0, (3, 1.5)))

@@ -64,7 +64,7 @@ def plot_product_neurons(run: Run):
     ax = axes_in(fig, 0.6, 0.65, 1.3, 1.3)
     order = np.argsort(run.eval_loss.numpy())[::-1]  # worst first, so the best is drawn on top
     shades = np.linspace(0.8, 0.0, len(order))
-    for shade, r in zip(shades, order):
+    for shade, r in zip(shades, order, strict=True):
         u = run["W1"][r].numpy()
         u = u / np.linalg.norm(u, axis=0, keepdims=True).clip(1e-12)
         for x, y in u.T:

@@ -17,6 +17,7 @@ import seaborn as sns
 from matplotlib.ticker import NullFormatter
 
 from tms.core.io import Run
+from tms.core.sae import K_KINDS
 from tms.plots.style import WIDTH, axes_in, caption
 
 KINDS = {
@@ -26,7 +27,7 @@ KINDS = {
     "batchtopk": "BatchTopK",
     "matryoshka": "Matryoshka",
 }
-PALETTE = dict(zip(KINDS.values(), sns.color_palette("colorblind", len(KINDS))))
+PALETTE = dict(zip(KINDS.values(), sns.color_palette("colorblind", len(KINDS)), strict=True))
 
 
 def _table(run: Run) -> pd.DataFrame:
@@ -48,7 +49,7 @@ def plot_sae_benchmark(run: Run):
     ax.set_title("(a) reconstruction", fontsize=7)
 
     ax = axes_in(fig, 2.2, 0.45, 1.3, 1.45)
-    ks = sup[sup["kind"].isin(["topk", "batchtopk", "matryoshka"])]
+    ks = sup[sup["kind"].isin(K_KINDS)]
     sns.lineplot(
         ks,
         x="k / true L0",
