@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import yaml
 
 from tms.core.config import load_config, merge
 from tms.core.experiments import Experiment
-from tms.jobs import SAE_TASKS, TWO_THREADS_FROM, jobs
+from tms.jobs import SAE_PRIORITY, SAE_TASKS, TWO_THREADS_FROM, jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,7 @@ def test_threads_and_priority_follow_the_size(quick):
         exp = Experiment.from_spec(job.spec)
         size = exp.n_features * exp.n_hidden * exp.n_instances // exp.shards
         assert job.threads == (2 if size >= TWO_THREADS_FROM else 1), path
-        assert job.priority == size * exp.recipe.steps, path
+        assert job.priority == round(10 * math.log10(size * exp.recipe.steps)) < SAE_PRIORITY, path
 
 
 def test_sae_runs_read_their_sources(quick):

@@ -233,7 +233,7 @@ def test_quick_runs_record_the_overlaid_spec(quick):
         )
         cells = len(run.spec["densities"]) * len(grid)
         assert run.eval_loss.shape[0] == cells * run.spec["replicas"]  # one loss per instance, any model
-        jobs = [f"{name}.{i}" for i in range(run.spec["shards"])] if "shards" in run.spec else [name]
+        jobs = [f"shards/{name}/{i}" for i in range(run.spec["shards"])] if "shards" in run.spec else [f"runs/{name}"]
         for job in jobs:
             assert (root / "results" / "benchmarks" / "train" / f"{job}.tsv").exists()
             assert (root / "results" / "logs" / "train" / f"{job}.log").read_text().strip()

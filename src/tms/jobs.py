@@ -10,6 +10,7 @@ run ``runs/<experiment>`` is trained by one job or, with ``shards: N``, by N sha
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tms.core.experiments import Experiment
@@ -24,8 +25,9 @@ from tms.variants import variant_config
 TWO_THREADS_FROM = 100_000  # n_features x n_hidden x instances per shard
 
 # The sparse autoencoders train on finished runs and are the tail of the longest chain (the F9
-# sweep, then the SAEs): they go before any training job still waiting.
-SAE_PRIORITY = 2**62
+# sweep, then the SAEs): they go before any training job still waiting. Priorities stay small
+# numbers: Snakemake's ILP scheduler found 2**62 "infeasible" and fell back to its greedy one.
+SAE_PRIORITY = 1000
 
 # The SAE runs: run name -> (its config section, the experiments whose runs it trains on).
 SAE_TASKS = {
@@ -41,7 +43,7 @@ class Training:
     spec: dict
     shard: int | None
     threads: int
-    priority: int  # longest first: size × steps, so the long runs start at once
+    priority: int  # longest first: 10 log10(size × steps), so the long runs start at once
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def _add_experiment(out: Jobs, prefix: str, exp: Experiment) -> None:
     spec = exp.to_dict()
     size = exp.n_features * exp.n_hidden * exp.n_instances // exp.shards
     threads = 2 if size >= TWO_THREADS_FROM else 1
-    priority = size * exp.recipe.steps
+    priority = round(10 * math.log10(size * exp.recipe.steps))
     if exp.shards == 1:
         out.train[f"{prefix}runs/{exp.name}"] = Training(spec, None, threads, priority)
         return
