@@ -24,10 +24,10 @@ def _tsv(path, seconds):
 
 
 def test_figure_times_sum_a_figures_jobs(tmp_path):
-    _tsv(tmp_path / "train" / "intro.tsv", 30.0)
+    _tsv(tmp_path / "train" / "runs" / "intro.tsv", 30.0)
     _tsv(tmp_path / "figures" / "intro.tsv", 4.0)
     _tsv(tmp_path / "claims" / "intro.tsv", 2.0)
-    _tsv(tmp_path / "train" / "basic_linear.tsv", 10.0)
+    _tsv(tmp_path / "train" / "runs" / "basic_linear.tsv", 10.0)
     report = figure_times(tmp_path)
     assert report["figures"]["intro"]["seconds"] == 36.0
     assert math.isnan(report["figures"]["basic_results"]["seconds"])  # missing jobs are not zero
@@ -36,8 +36,8 @@ def test_figure_times_sum_a_figures_jobs(tmp_path):
 
 def test_figure_times_sum_a_sharded_experiments_shards(tmp_path):
     for i, seconds in enumerate((20.0, 22.0)):
-        _tsv(tmp_path / "train" / f"privileged_basis.{i}.tsv", seconds)
-    _tsv(tmp_path / "train" / "privileged_basis_relu_output.tsv", 5.0)  # a longer name, not a shard
+        _tsv(tmp_path / "train" / "shards" / "privileged_basis" / f"{i}.tsv", seconds)
+    _tsv(tmp_path / "train" / "shards" / "privileged_basis_relu_output" / "0.tsv", 5.0)  # a longer name
     _tsv(tmp_path / "figures" / "privileged_basis.tsv", 3.0)
     _tsv(tmp_path / "claims" / "privileged_basis.tsv", 1.0)
     assert figure_times(tmp_path)["figures"]["privileged_basis"]["seconds"] == 51.0

@@ -129,10 +129,9 @@ def figure_times(bench_dir) -> dict:
         return float(dict(zip(header.split("\t"), row.split("\t"), strict=True))["s"])
 
     def training(name: str) -> float:
-        """One training job, or the sum of a sharded experiment's shard jobs."""
-        whole = bench_dir / "train" / f"{name}.tsv"
-        shards = sorted((bench_dir / "train").glob(f"{name}.*.tsv"))
-        return sum(seconds(p) for p in shards) if shards and not whole.exists() else seconds(whole)
+        """One training job, or the sum of a sharded experiment's shard jobs (tms.jobs' run directories)."""
+        shards = sorted((bench_dir / "train" / "shards" / name).glob("*.tsv"))
+        return sum(seconds(p) for p in shards) if shards else seconds(bench_dir / "train" / "runs" / f"{name}.tsv")
 
     bench_dir = Path(bench_dir)
     rows = {}
