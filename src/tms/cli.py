@@ -5,6 +5,7 @@
     tms check intro basic_results        # -> results/replication.{json,md}
     tms check --required results/replication.json   # exit 1 if a required claim failed
     tms bench --json                     # trainer vs the reference loop
+    tms bench --account --configs 200x20x20   # where a step's milliseconds go
     tms project --overlay config/paper.yaml   # each experiment's training time, projected
     tms saebench my_sae:train            # score your own SAE on the SAE benchmark (docs/sae.md)
 
@@ -198,6 +199,12 @@ def parser() -> argparse.ArgumentParser:
         nargs="?",
         const="results/benchmarks",
         help="instead: seconds per figure from Snakemake's benchmark files (default results/benchmarks)",
+    )
+    b.add_argument(
+        "--account",
+        action="store_true",
+        help="instead: where each config's step time goes (sampler, matmuls, elementwise, optimizer, Python), "
+        "each part against the machine's limit",
     )
     b.set_defaults(func=cmd_bench)
 

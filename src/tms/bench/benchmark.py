@@ -165,6 +165,16 @@ def main(args) -> int:
         print(f"{'all jobs, serial sum':>22}  {report['total_seconds_all_jobs']:7.1f} s ({report['jobs']} jobs)")
         return 0
     configs = args.configs or DEFAULT_CONFIGS
+    if args.account:
+        from tms.bench.account import account, format_account
+
+        reports = [account(*parse_config(text), steps=args.steps) for text in configs]
+        print(json.dumps(reports, indent=1) if args.json else "\n".join(map(format_account, reports)))
+        if args.out:
+            from tms.core.io import write_json
+
+            write_json(args.out, reports)
+        return 0
     rows = []
     for text in configs:
         row = bench_config(*parse_config(text), repeats=args.repeats, steps=args.steps)
