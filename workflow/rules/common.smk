@@ -24,7 +24,7 @@ CONDA_ENV = "../../environment.yml"
 
 
 wildcard_constraints:
-    figure="|".join(re.escape(name) for name in FIGURES),
+    figure=name_regex(FIGURES),
 
 
 # Snakemake does not see edits to imported modules, so each rule takes as input the source files
