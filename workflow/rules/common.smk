@@ -85,6 +85,30 @@ def _package_sources(script, modules=()):
     )
 
 
+def run_inputs(runs):
+    """``weights`` and ``meta`` of the run directories ``runs`` (relative to results/)."""
+    return {
+        "weights": [f"results/{r}/weights.safetensors" for r in runs],
+        "meta": [f"results/{r}/meta.json" for r in runs],
+    }
+
+
+def merge_inputs(wildcards):
+    """A sharded run's shards, and the merge script's sources."""
+    return {
+        **run_inputs(JOBS.merge[wildcards.run]),
+        "sources": package_sources("merge_shards.py"),
+    }
+
+
+def sae_inputs(wildcards):
+    """The runs an SAE job trains on, and its script's sources."""
+    return {
+        **run_inputs(JOBS.sae[wildcards.run].sources),
+        "sources": package_sources("train_sae.py"),
+    }
+
+
 def run_files(figure, kind):
     """``kind`` (weights.safetensors | meta.json) of every run that ``figure`` needs."""
     return [f"results/runs/{e}/{kind}" for e in experiments_for(figure)]

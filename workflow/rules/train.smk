@@ -33,13 +33,7 @@ rule train:
 rule merge_shards:
     """Join a sharded run's shards into its run artefact."""
     input:
-        weights=lambda wildcards: [
-            f"results/{s}/weights.safetensors" for s in JOBS.merge[wildcards.run]
-        ],
-        meta=lambda wildcards: [
-            f"results/{s}/meta.json" for s in JOBS.merge[wildcards.run]
-        ],
-        sources=package_sources("merge_shards.py"),
+        unpack(merge_inputs),
     output:
         weights="results/{run}/weights.safetensors",
         meta="results/{run}/meta.json",
@@ -61,13 +55,7 @@ rule merge_shards:
 rule train_sae:
     """Beyond the paper: sparse autoencoders on finished runs (sae_recovery, sae_benchmark)."""
     input:
-        weights=lambda wildcards: [
-            f"results/{s}/weights.safetensors" for s in JOBS.sae[wildcards.run].sources
-        ],
-        meta=lambda wildcards: [
-            f"results/{s}/meta.json" for s in JOBS.sae[wildcards.run].sources
-        ],
-        sources=package_sources("train_sae.py"),
+        unpack(sae_inputs),
     output:
         weights="results/{run}/weights.safetensors",
         meta="results/{run}/meta.json",

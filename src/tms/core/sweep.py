@@ -29,16 +29,15 @@ class Axis:
 
     setting: str
     column: str
-    doc: str
     integer: bool = False  # sizes (counts) rather than real values
     upper: float = math.inf  # values lie in (0, upper]
 
 
 AXES = (
-    Axis("densities", "density", "every feature's density (paper §2 sparsity S = 1 - density)", upper=1.0),
-    Axis("relative_importance", "relative_importance", "the last feature's importance, the others' 1 (#phase-change)"),
-    Axis("relative_density", "relative_density", "the last feature's density over the others' (#geometry-non-uniform)"),
-    Axis("train_set_sizes", "train_size", "finite data: training points per instance (memorization)", integer=True),
+    Axis("densities", "density", upper=1.0),  # every feature's density (paper §2: sparsity S = 1 - density)
+    Axis("relative_importance", "relative_importance"),  # the last feature's importance, the others' 1
+    Axis("relative_density", "relative_density"),  # the last feature's density over the others'
+    Axis("train_set_sizes", "train_size", integer=True),  # finite data: training points per instance
 )
 SETTINGS = tuple(axis.setting for axis in AXES)
 
