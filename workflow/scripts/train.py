@@ -2,6 +2,7 @@
 spec the workflow resolved -> results/<run>/ (runs/<name>, shards/<name>/<i>, or a study variant's
 robustness/<variant>/...)."""
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,6 +25,9 @@ exp = Experiment.from_spec(sm.params.spec)
 shard = sm.params.shard
 part = f" shard {shard} of {exp.shards}: {len(exp.shard(shard))} of" if shard is not None else ""
 print(f"training {exp.name}:{part} {exp.n_instances} instances on {device}: {exp.to_dict()}")
-tensors, meta = run_experiment(exp, device=str(device), progress=True, shard=shard)
+# A killed job's training goes on from its last save (tms.core.resume) when the job runs again.
+resume = Path("results", "resume", sm.wildcards.run)
+tensors, meta = run_experiment(exp, device=str(device), progress=True, shard=shard, resume=resume)
 save_run(Path(sm.output.meta).parent, tensors, meta)
+shutil.rmtree(resume, ignore_errors=True)
 print(f"wrote {sm.output.weights} and {sm.output.meta} ({meta['train_seconds']} s)")

@@ -9,7 +9,9 @@ resolved spec, the instance table, the device and the training time).
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
+from pathlib import Path
 
 import torch
 
@@ -18,8 +20,13 @@ from tms.core.io import SHARED_TENSORS
 from tms.core.train import train
 
 
-def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False, shard: int | None = None):
+def run_experiment(
+    exp: Experiment, device: str = "cpu", progress: bool = False, shard: int | None = None, resume: Path | None = None
+):
     """Train every instance of ``exp``, or only shard ``shard``; return the artefact.
+
+    ``resume``: a directory for the training's resumable state (``train(resume=...)``), so a
+    killed job goes on from its last save; the caller removes it once the artefact is saved.
 
     A sharded experiment (``shards`` > 1) trains each shard's instances as a batched run of their
     own, with the shard's own seed (``Experiment.shard_seed``); without ``shard`` all shards are
@@ -28,9 +35,9 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False,
     experiment (``train_set_sizes``) goes to ``run_finite``.
     """
     if exp.finite:
-        return run_finite(exp, device, progress)
+        return run_finite(exp, device, progress, resume)
     if shard is None and exp.shards > 1:
-        return merge_shards(exp, [run_experiment(exp, device, progress, i) for i in range(exp.shards)])
+        return merge_shards(exp, [run_experiment(exp, device, progress, i, resume) for i in range(exp.shards)])
     instances = exp.shard(shard or 0)
     seed = exp.shard_seed(shard or 0)
     start = time.perf_counter()
@@ -44,6 +51,7 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False,
         seed=seed,
         device=device,
         progress=progress,
+        **_resume(exp, resume, f"shard{shard or 0}"),
     )
     meta = {
         "experiment": exp.to_dict(),
@@ -51,9 +59,18 @@ def run_experiment(exp: Experiment, device: str = "cpu", progress: bool = False,
         "device": str(device),
         "train_seconds": round(time.perf_counter() - start, 2),
     }
+    if result.resumed_at:
+        meta["resumed_at_step"] = result.resumed_at
     if exp.shards > 1:
         meta["shard"] = {"index": shard, "instances": [instances.start, instances.stop], "seed": seed}
     return _tensors(exp, result, importance), meta
+
+
+def _resume(exp: Experiment, directory: Path | None, part: str) -> dict:
+    """``train``'s resume arguments for one batched run (``part``) of ``exp``."""
+    if directory is None:
+        return {}
+    return {"resume": Path(directory, f"{part}.safetensors"), "resume_key": json.dumps(exp.to_dict(), sort_keys=True)}
 
 
 def _tensors(exp: Experiment, result, importance: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -71,7 +88,7 @@ def _tensors(exp: Experiment, result, importance: torch.Tensor) -> dict[str, tor
     return tensors
 
 
-def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False):
+def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False, resume: Path | None = None):
     """Train a finite-data experiment: each sweep point is a batched run of its ``replicas``
     instances, full-batch on ``exp.training_set(point)`` (every step sees all T points) with the
     point's seed, tested on fresh points of the same distribution (``eval_loss``). The artefact
@@ -92,12 +109,15 @@ def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False):
             device=device,
             progress=progress,
             test_features=exp.test_features(point),
+            **_resume(exp, resume, f"point{point}"),
         )
         with torch.no_grad():
             train_loss, _ = exp.network.loss_and_grads(result.params, data.x, importance, exp.recipe.loss_reduction)
         parts.append({**_tensors(exp, result, importance), "train_loss": train_loss})
         seconds = round(time.perf_counter() - start, 2)
         cells.append({"point": point, "train_size": data.size, "seed": seed, "train_seconds": seconds})
+        if result.resumed_at:
+            cells[-1]["resumed_at_step"] = result.resumed_at
     tensors = {
         name: parts[0][name] if name in SHARED_TENSORS else torch.cat([p[name] for p in parts]) for name in parts[0]
     }

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,12 +24,17 @@ from tqdm import tqdm
 
 from tms.core.data import SparseFeatures
 from tms.core.models import INITS, LOSS_REDUCTIONS
+from tms.core.resume import fingerprint, load_state, save_state
 from tms.core.validation import check_positive_int, is_finite_number, is_int
 
 # The version of the random stream a seed draws (the sampler, the init, the order of draws): bump it
 # with any change that trains other numbers from the same spec and seed, so that the robustness
 # study's record (tms.robustness.spec_hash) marks every figure trained before it as stale.
 TRAINING_STREAM = 1
+
+# How often a resumable run (``train(resume=...)``) saves its state: a killed job loses at most this
+# much work, and a save (parameters and moments, well under a second) costs nothing beside it.
+RESUME_SECONDS = 120.0
 
 OPTIMIZERS = ("adamw", "adam")
 SCHEDULES = ("constant", "cosine", "linear")
@@ -110,7 +117,7 @@ class TrainResult:
     ``eval_loss``: ``[inst]`` loss on a fresh sample of ``recipe.eval_samples``;
     ``checkpoints``: name -> ``[inst, k, ...]`` the parameters before each step of
     ``recipe.checkpoint_steps()`` (empty without checkpoints); their training-batch loss is in
-    ``loss_curve`` at those steps.
+    ``loss_curve`` at those steps. ``resumed_at``: the step a resumed run went on from (0: not resumed).
     """
 
     params: dict[str, torch.Tensor]
@@ -118,6 +125,7 @@ class TrainResult:
     loss_curve: torch.Tensor
     eval_loss: torch.Tensor
     checkpoints: dict[str, torch.Tensor] = dataclasses.field(default_factory=dict)
+    resumed_at: int = 0  # the step a resumed call went on from (its time covers only the rest)
 
 
 STREAMS = ("init", "data", "eval")
@@ -211,6 +219,16 @@ def make_step(model, params, opt, features, importance, recipe: Recipe, generato
     return step
 
 
+def _restore(params, opt, generator, state) -> None:
+    """Put a saved state (``tms.core.resume.load_state``) back into the loop's objects."""
+    with torch.no_grad():
+        for name, p in params.items():
+            p.copy_(state["params"][name])
+    for i, p in enumerate(params.values()):
+        opt.state[p] = {k: v.to(p.device) for k, v in state["opt"].get(i, {}).items()}
+    generator.set_state(state["generator"])
+
+
 def train(
     model,
     features: SparseFeatures,
@@ -222,6 +240,9 @@ def train(
     params: dict[str, torch.Tensor] | None = None,
     progress: bool = False,
     test_features=None,
+    resume: str | Path | None = None,
+    resume_key: str = "",
+    save_every: float = RESUME_SECONDS,
 ) -> TrainResult:
     """Train ``inst`` independent instances of ``model`` jointly.
 
@@ -235,6 +256,12 @@ def train(
         params: initial parameters (default: drawn from ``recipe.init``).
         test_features: the distribution of the evaluation sample (default: ``features``); a
             finite training set (``tms.core.data.FiniteFeatures``) is tested on fresh points.
+        resume: a file for the resumable state (``tms.core.resume``): written every
+            ``save_every`` seconds and at the end; a call that finds a state saved for the same
+            inputs (``resume_key``, e.g. the resolved spec, plus the recipe, seed, model, width,
+            initial parameters, features and importance) goes on from it and returns exactly
+            what the uninterrupted run returns. The caller deletes the file once it has kept
+            the result.
 
     Returns a ``TrainResult``; raises ``TrainingDiverged`` if any loss turns NaN/inf.
     """
@@ -255,9 +282,37 @@ def train(
     opt = make_optimizer(list(params.values()), recipe)
     step = make_step(model, params, opt, features, importance, recipe, data_gen)
 
-    loss_steps, curve = [], []
-    checkpoint_at, snapshots = set(recipe.checkpoint_steps()), []
-    for i in tqdm(range(recipe.steps), disable=not progress, mininterval=10, desc=model.name):
+    first, loss_steps, curve, snapshots = 0, [], [], []
+    if resume is not None:
+        inputs = [*params.values(), importance, *(v for v in vars(features).values() if torch.is_tensor(v))]
+        state_id = fingerprint(
+            resume_key,
+            recipe=recipe.to_dict(),
+            seed=seed,
+            model=model.name,
+            n_hidden=n_hidden,
+            stream=TRAINING_STREAM,
+            tensors=inputs,
+        )
+        state = load_state(resume, state_id)
+        if state is not None:
+            first, loss_steps, snapshots = state["step"], state["loss_steps"], state["snapshots"]
+            curve = [c.to(dev) for c in state["curve"]]
+            _restore(params, opt, data_gen, state)
+
+        def save(done: int) -> None:
+            save_state(resume, state_id, done, params, opt, data_gen, loss_steps, curve, snapshots)
+
+    checkpoint_at, saved = set(recipe.checkpoint_steps()), time.monotonic()
+    steps = tqdm(
+        range(first, recipe.steps),
+        initial=first,
+        total=recipe.steps,
+        disable=not progress,
+        mininterval=10,
+        desc=model.name,
+    )
+    for i in steps:
         if i in checkpoint_at:
             snapshots.append({k: v.detach().cpu().clone() for k, v in params.items()})
         loss = step(i)
@@ -265,6 +320,11 @@ def train(
             _check_finite(loss, i)
             loss_steps.append(i)
             curve.append(loss)
+        if resume is not None and time.monotonic() - saved >= save_every:
+            save(i + 1)
+            saved = time.monotonic()
+    if resume is not None and first < recipe.steps:
+        save(recipe.steps)  # a call after this one only evaluates
 
     final = {k: v.detach() for k, v in params.items()}
     for name, v in final.items():
@@ -282,4 +342,5 @@ def train(
         loss_curve=torch.stack(curve, dim=1).cpu(),
         eval_loss=eval_loss.cpu(),
         checkpoints={k: torch.stack([s[k] for s in snapshots], dim=1) for k in params} if snapshots else {},
+        resumed_at=first,
     )
