@@ -99,7 +99,8 @@ def test_paper_config_dry_runs_under_each_profile(profile):
     """Every profile plans the paper config; the GPU profiles give training a GPU (which device:
     auto then uses), the CPU ones none (a GPU request on a CPU-only partition never starts), and
     the SLURM ones name their account."""
-    rc, out = snakemake("-n", "--forceall", "--profile", f"profiles/{profile}", "--configfile", "config/paper.yaml")
+    overlays = ["config/paper.yaml", *(["config/paper_gpu.yaml"] if profile.endswith("gpu") else [])]
+    rc, out = snakemake("-n", "--forceall", "--profile", f"profiles/{profile}", "--configfile", *overlays)
     assert rc == 0, out[-3000:]
     assert planned_experiments(out) == set(EXPERIMENTS)
     train_jobs = planned(out, "train")
