@@ -48,6 +48,7 @@ def test_train_plot_check_round_trip(tmp_path, repo, monkeypatch):
     runs, figs, out = tmp_path / "runs", tmp_path / "figs", tmp_path / "replication.json"
     overlay = str(repo / "config/quick.yaml")
     assert main(["train", "intro", "--overlay", overlay, "--runs-dir", str(runs), "--threads", "1"]) == 0
+    assert not (tmp_path / "resume/runs/intro").exists()  # the resumable state goes once the run is saved
     assert main(["plot", "intro", "--runs-dir", str(runs), "--figures-dir", str(figs)]) == 0
     assert (figs / "intro.pdf").stat().st_size > 0
     main(["check", "intro", "--runs-dir", str(runs), "--out", str(out)])  # verdicts of a quick run mean nothing

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -56,8 +57,12 @@ def cmd_train(args) -> int:
             )
             continue
         exp = Experiment.from_config(name, config)
-        tensors, meta = run_experiment(exp, device=args.device or config.get("device", "auto"), progress=True)
-        save_run(Path(args.runs_dir) / name, tensors, meta)
+        runs = Path(args.runs_dir)
+        resume = runs.parent / "resume" / runs.name / name  # as the workflow's: a killed run goes on from here
+        device = args.device or config.get("device", "auto")
+        tensors, meta = run_experiment(exp, device=device, progress=True, resume=resume)
+        save_run(runs / name, tensors, meta)
+        shutil.rmtree(resume, ignore_errors=True)
         print(f"{name}: {exp.n_instances} instances in {meta['train_seconds']} s -> {args.runs_dir}/{name}")
     return 0
 
