@@ -159,6 +159,23 @@ def test_reused_batch_equals_a_fresh_draw(p):
         f.sample(32, g1, out=buf)
 
 
+@pytest.mark.parametrize("signed", [False, True])
+def test_dense_rows_are_the_one_draw_recipe(signed):
+    """Dense rows, drawn in place for a group of consecutive rows and by index for a scattered
+    group, are exactly the one-draw recipe written out with ``torch.rand``: per group of equal
+    rate (ascending), u = 1 − U[0, 1) of shape [rows, n, batch], x = u / p where u ≤ p, else 0."""
+    density = torch.tensor([[0.5, 0.3], [0.5, 0.3], [0.9, 0.9], [0.7, 0.2], [0.9, 0.9], [0.7, 0.7]])
+    batch, seed = 50, 4
+    x = SparseFeatures(density, signed).sample(batch, torch.Generator().manual_seed(seed))
+    g, want = torch.Generator().manual_seed(seed), torch.zeros(6, 2, batch)
+    for rows in ([0, 1], [3, 5], [2, 4]):  # rates 0.5 (consecutive), 0.7 and 0.9 (scattered)
+        u = 1 - torch.rand(len(rows), 2, batch, generator=g)
+        p = density[rows][:, :, None]
+        v = u / p
+        want[rows] = torch.where(u <= p, 2 * v - 1 if signed else v, torch.zeros(()))
+    assert torch.equal(x, want.transpose(1, 2))
+
+
 @pytest.mark.parametrize(
     "density",
     [

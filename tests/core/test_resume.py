@@ -67,10 +67,10 @@ def test_a_killed_run_resumes_to_the_same_numbers(tmp_path, monkeypatch, model_n
         with pytest.raises(Killed):
             train(model, features, importance, 2, RECIPE, seed=3, resume=state, save_every=0)
     resumed = train(model, features, importance, 2, RECIPE, seed=3, resume=state, save_every=0)
-    assert resumed.resumed_at == at
+    assert resumed.resumed_at == at and resumed.earlier_seconds > 0  # the killed attempt's time is kept
     _same(straight, resumed)
     again = train(model, features, importance, 2, RECIPE, seed=3, resume=state)  # finished: only evaluates
-    assert again.resumed_at == RECIPE.steps
+    assert again.resumed_at == RECIPE.steps and again.earlier_seconds > resumed.earlier_seconds
     _same(straight, again)
 
 

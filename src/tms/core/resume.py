@@ -39,11 +39,13 @@ def fingerprint(key: str, *, recipe: dict, seed: int, model: str, n_hidden: int,
     return h.hexdigest()
 
 
-def save_state(path, fingerprint: str, step: int, params, opt, generator, loss_steps, curve, snapshots) -> None:
-    """Write the state after ``step`` steps: ``params`` name -> tensor, the optimizer ``opt``
-    (one param group, its parameters in ``params``' order), the data ``generator``,
-    ``loss_steps`` and ``curve`` (a list of ``[inst]`` losses), ``snapshots`` (a list of
-    name -> tensor dicts)."""
+def save_state(
+    path, fingerprint: str, step: int, seconds: float, params, opt, generator, loss_steps, curve, snapshots
+) -> None:
+    """Write the state after ``step`` steps and ``seconds`` of training (every attempt's so far):
+    ``params`` name -> tensor, the optimizer ``opt`` (one param group, its parameters in
+    ``params``' order), the data ``generator``, ``loss_steps`` and ``curve`` (a list of ``[inst]``
+    losses), ``snapshots`` (a list of name -> tensor dicts)."""
     tensors = {f"params.{k}": v.detach() for k, v in params.items()}
     for i, p in enumerate(params.values()):
         for name, value in opt.state.get(p, {}).items():
@@ -55,14 +57,14 @@ def save_state(path, fingerprint: str, step: int, params, opt, generator, loss_s
     for s, snap in enumerate(snapshots):
         tensors.update({f"snapshot.{s}.{k}": v for k, v in snap.items()})
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    meta = {"fingerprint": fingerprint, "step": str(step), "snapshots": str(len(snapshots))}
+    meta = {"fingerprint": fingerprint, "step": str(step), "seconds": repr(seconds), "snapshots": str(len(snapshots))}
     atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=meta))
 
 
 def load_state(path, fingerprint: str) -> dict | None:
-    """The state saved at ``path`` for ``fingerprint`` (``step``, ``params``, ``opt`` index ->
-    name -> tensor, ``generator``, ``loss_steps``, ``curve``, ``snapshots``), or ``None`` when
-    there is none or it belongs to other inputs."""
+    """The state saved at ``path`` for ``fingerprint`` (``step``, ``seconds``, ``params``, ``opt``
+    index -> name -> tensor, ``generator``, ``loss_steps``, ``curve``, ``snapshots``), or ``None``
+    when there is none or it belongs to other inputs."""
     path = Path(path)
     if not path.is_file():
         return None
@@ -71,7 +73,8 @@ def load_state(path, fingerprint: str) -> dict | None:
         if meta.get("fingerprint") != fingerprint:
             return None
         tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (safe_open is not a mapping)
-    state = {"step": int(meta["step"]), "params": {}, "opt": {}, "generator": tensors["generator"]}
+    state = {"step": int(meta["step"]), "seconds": float(meta["seconds"]), "params": {}, "opt": {}}
+    state["generator"] = tensors["generator"]
     state["loss_steps"] = tensors["loss_steps"].tolist()
     state["curve"] = list(tensors["curve"].unbind(1)) if "curve" in tensors else []
     state["snapshots"] = [{} for _ in range(int(meta["snapshots"]))]

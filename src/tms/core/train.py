@@ -117,7 +117,8 @@ class TrainResult:
     ``eval_loss``: ``[inst]`` loss on a fresh sample of ``recipe.eval_samples``;
     ``checkpoints``: name -> ``[inst, k, ...]`` the parameters before each step of
     ``recipe.checkpoint_steps()`` (empty without checkpoints); their training-batch loss is in
-    ``loss_curve`` at those steps. ``resumed_at``: the step a resumed run went on from (0: not resumed).
+    ``loss_curve`` at those steps. ``resumed_at``: the step a resumed run went on from (0: not resumed);
+    ``earlier_seconds``: the training loop's time in the attempts before it.
     """
 
     params: dict[str, torch.Tensor]
@@ -125,7 +126,8 @@ class TrainResult:
     loss_curve: torch.Tensor
     eval_loss: torch.Tensor
     checkpoints: dict[str, torch.Tensor] = dataclasses.field(default_factory=dict)
-    resumed_at: int = 0  # the step a resumed call went on from (its time covers only the rest)
+    resumed_at: int = 0  # the step a resumed call went on from
+    earlier_seconds: float = 0.0  # the training time of the earlier attempts of a resumed call
 
 
 STREAMS = ("init", "data", "eval")
@@ -282,7 +284,7 @@ def train(
     opt = make_optimizer(list(params.values()), recipe)
     step = make_step(model, params, opt, features, importance, recipe, data_gen)
 
-    first, loss_steps, curve, snapshots = 0, [], [], []
+    first, earlier, loss_steps, curve, snapshots = 0, 0.0, [], [], []
     if resume is not None:
         inputs = [*params.values(), importance, *(v for v in vars(features).values() if torch.is_tensor(v))]
         state_id = fingerprint(
@@ -296,14 +298,17 @@ def train(
         )
         state = load_state(resume, state_id)
         if state is not None:
-            first, loss_steps, snapshots = state["step"], state["loss_steps"], state["snapshots"]
+            first, earlier = state["step"], state["seconds"]
+            loss_steps, snapshots = state["loss_steps"], state["snapshots"]
             curve = [c.to(dev) for c in state["curve"]]
             _restore(params, opt, data_gen, state)
 
         def save(done: int) -> None:
-            save_state(resume, state_id, done, params, opt, data_gen, loss_steps, curve, snapshots)
+            seconds = earlier + time.perf_counter() - started
+            save_state(resume, state_id, done, seconds, params, opt, data_gen, loss_steps, curve, snapshots)
 
-    checkpoint_at, saved = set(recipe.checkpoint_steps()), time.monotonic()
+    checkpoint_at, started = set(recipe.checkpoint_steps()), time.perf_counter()
+    saved = started
     steps = tqdm(
         range(first, recipe.steps),
         initial=first,
@@ -320,9 +325,9 @@ def train(
             _check_finite(loss, i)
             loss_steps.append(i)
             curve.append(loss)
-        if resume is not None and time.monotonic() - saved >= save_every:
+        if resume is not None and time.perf_counter() - saved >= save_every:
             save(i + 1)
-            saved = time.monotonic()
+            saved = time.perf_counter()
     if resume is not None and first < recipe.steps:
         save(recipe.steps)  # a call after this one only evaluates
 
@@ -343,4 +348,5 @@ def train(
         eval_loss=eval_loss.cpu(),
         checkpoints={k: torch.stack([s[k] for s in snapshots], dim=1) for k in params} if snapshots else {},
         resumed_at=first,
+        earlier_seconds=earlier,
     )
