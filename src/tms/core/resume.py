@@ -25,7 +25,7 @@ from tms.core.io import atomic_write
 def fingerprint(key: str, *, recipe: dict, seed: int, model: str, n_hidden: int, stream: int, tensors) -> str:
     """A hash of everything that decides a run's numbers: the caller's ``key`` (its resolved
     spec), the recipe, seed, model, width and trainer stream version, and the bytes of
-    ``tensors`` (the initial parameters, the importance)."""
+    ``tensors`` (the initial parameters, the importance, the data source's tensors)."""
     h = hashlib.sha256(
         json.dumps(
             {"key": key, "recipe": recipe, "seed": seed, "model": model, "n_hidden": n_hidden, "stream": stream},
