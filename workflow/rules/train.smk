@@ -68,7 +68,10 @@ rule train_sae:
     priority: SAE_PRIORITY
     conda:
         CONDA_ENV
-    threads: 2
+    # One thread: a second bought 7% (SAE benchmark alone, 2-core VM: 144 s on 1, 134 s on 2 at
+    # twice the CPU) and leaves the other core to the next job; a 2-thread SAE job beside other
+    # work stalls on its slower thread (645 s beside a running study).
+    threads: 1
     resources:
         mem_mb=3000,
         gpu=0,
