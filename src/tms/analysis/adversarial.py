@@ -54,9 +54,8 @@ def loss_increases(
     inst, batch, n = x.shape
     G = gram(W)
     shifts = torch.bmm(attack_directions(W) * eps[:, None, None], G)  # [inst, attack i, n]: ε δ_i G
-    shifts = (
-        torch.cat([shifts, torch.zeros(inst, 1, n)], 1).transpose(1, 2).double().contiguous()
-    )  # [inst, f, i]; last: none
+    shifts = torch.cat([shifts, torch.zeros(inst, 1, n)], 1)  # the last "attack" is none: the clean loss
+    shifts = shifts.transpose(1, 2).double().contiguous()  # [inst, f, i]
     totals = torch.empty(inst, n + 1, dtype=torch.float64)
     for k in range(inst):  # one instance at a time: its float64 prefix sums are [n, batch + 1]
         pre = torch.addmm(b[k], x[k], G[k]).T.contiguous()  # [f, batch]
