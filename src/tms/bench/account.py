@@ -71,7 +71,7 @@ def account(n: int, m: int, inst: int, model: str = "relu_output", batch: int = 
     if not 1 <= steps < recipe.log_every:
         raise ValueError(f"steps must be in [1, {recipe.log_every}); got {steps}")
     net = make_model(model)
-    params = {k: v.requires_grad_(True) for k, v in net.init_params(inst, n, m, recipe.init).items()}
+    params = net.init_params(inst, n, m, recipe.init)
     opt = make_optimizer(list(params.values()), recipe)
     features = SparseFeatures(torch.full((inst, n), DENSITY), signed=net.signed)
     importance, gen = torch.ones(inst, net.out_features(n)), torch.Generator().manual_seed(0)
@@ -85,9 +85,7 @@ def account(n: int, m: int, inst: int, model: str = "relu_output", batch: int = 
             return net.loss_and_grads(params, x, importance, recipe.loss_reduction, False, work)[1]
 
     def optimizer(grads):
-        for name, p in params.items():
-            p.grad = grads[name]
-        opt.step()
+        opt.step([grads[name] for name in params])
 
     whole = make_step(net, params, opt, features, importance, recipe, torch.Generator().manual_seed(1))
     for i in range(3):

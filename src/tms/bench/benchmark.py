@@ -61,7 +61,7 @@ def reference_stepper(n: int, m: int, inst: int, batch: int, model: str = "relu_
 def tms_stepper(n: int, m: int, inst: int, batch: int, model: str = "relu_output"):
     recipe = Recipe(batch_size=batch)
     model = make_model(model)
-    params = {k: v.requires_grad_(True) for k, v in model.init_params(inst, n, m, recipe.init).items()}
+    params = model.init_params(inst, n, m, recipe.init)
     opt = make_optimizer(list(params.values()), recipe)
     features = SparseFeatures(torch.full((inst, n), DENSITY), signed=model.signed)
     return make_step(model, params, opt, features, torch.ones(inst, n), recipe, torch.Generator().manual_seed(0))

@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from tms.core.data import SparseFeatures
 from tms.core.models import INITS, LOSS_REDUCTIONS
+from tms.core.optimizer import OPTIMIZERS, FusedAdam
 from tms.core.resume import fingerprint, load_state, save_state
 from tms.core.validation import check_positive_int, is_finite_number, is_int
 
@@ -36,7 +37,6 @@ TRAINING_STREAM = 1
 # much work, and a save (parameters and moments, well under a second) costs nothing beside it.
 RESUME_SECONDS = 120.0
 
-OPTIMIZERS = ("adamw", "adam")
 SCHEDULES = ("constant", "cosine", "linear")
 DEVICES = ("auto", "cpu", "cuda")  # the config's `device` and `tms train --device`
 
@@ -166,12 +166,9 @@ def job_device(setting: str, gpus: int) -> torch.device:
     return resolve_device(setting)
 
 
-def make_optimizer(params: list[torch.Tensor], recipe: Recipe):
-    fused = {"fused": True}
-    if recipe.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay, **fused)
-    # Adam adds weight decay to the gradient (L2), AdamW decouples it; both are torch's own.
-    return torch.optim.Adam(params, lr=recipe.lr, weight_decay=recipe.weight_decay, **fused)
+def make_optimizer(params: list[torch.Tensor], recipe: Recipe) -> FusedAdam:
+    """The recipe's optimizer over ``params``: torch's fused AdamW or Adam kernel (``tms.core.optimizer``)."""
+    return FusedAdam(params, recipe.optimizer, recipe.lr, recipe.weight_decay)
 
 
 @torch.no_grad()
@@ -207,15 +204,12 @@ def make_step(model, params, opt, features, importance, recipe: Recipe, generato
 
     def step(i: int) -> torch.Tensor | None:
         if recipe.schedule != "constant" or recipe.warmup:
-            for group in opt.param_groups:
-                group["lr"] = recipe.lr_at(i)
+            opt.lr = recipe.lr_at(i)
         x = features.sample(recipe.batch_size, generator, out=batch)
         logged = i % recipe.log_every == 0 or i == recipe.steps - 1 or i in checkpoints
         with torch.no_grad():
             loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction, logged, work)
-        for name, p in params.items():
-            p.grad = grads[name]
-        opt.step()
+        opt.step([grads[name] for name in params])
         return loss
 
     return step
@@ -226,8 +220,7 @@ def _restore(params, opt, generator, state) -> None:
     with torch.no_grad():
         for name, p in params.items():
             p.copy_(state["params"][name])
-    for i, p in enumerate(params.values()):
-        opt.state[p] = {k: v.to(p.device) for k, v in state["opt"].get(i, {}).items()}
+    opt.load_state(state["opt"])
     generator.set_state(state["generator"])
 
 
@@ -278,7 +271,7 @@ def train(
     dev = resolve_device(device)
     if params is None:
         params = model.init_params(inst, n, n_hidden, recipe.init, stream_generator(seed, "init"))
-    params = {k: v.detach().to(dev, torch.float32).clone().requires_grad_(True) for k, v in params.items()}
+    params = {k: v.detach().to(dev, torch.float32).clone() for k, v in params.items()}
     data_gen = stream_generator(seed, "data", dev)
     features, importance = features.to(dev), importance.to(dev, torch.float32)
     opt = make_optimizer(list(params.values()), recipe)
