@@ -74,6 +74,7 @@ class SparseFeatures:
         self._groups = [(q, (self.rate == q).nonzero().flatten()) for q in self.rate.unique().tolist()]
         # A group of consecutive rows (a density-major sweep's are) is drawn densely straight into the batch.
         self._spans = [_span(rows) for _, rows in self._groups]
+        self._dense = [q > GAP_SAMPLING_BELOW for q, _ in self._groups]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -98,14 +99,13 @@ class SparseFeatures:
         elif out.features is not self or out.x.shape[1] != batch:
             raise ValueError(f"out must come from this SparseFeatures' batch({batch})")
         index, value = [], []
-        dense = [q > GAP_SAMPLING_BELOW for q, _ in self._groups]
-        if not all(dense):
+        if not all(self._dense):
             out.xt.zero_()
-        for (q, rows), span, is_dense in zip(self._groups, self._spans, dense, strict=True):
-            if is_dense and span is not None:
+        for (q, rows), span, dense in zip(self._groups, self._spans, self._dense, strict=True):
+            if dense and span is not None:
                 self._dense_into(out.xt[span], self.density[span], generator)
-            elif is_dense:
-                out.xt.index_copy_(0, rows, self._dense(rows, batch, generator))
+            elif dense:
+                out.xt.index_copy_(0, rows, self._draw_dense(rows, batch, generator))
             else:
                 i, v = self._gaps(rows, q, batch, generator)
                 index.append(i)
@@ -118,7 +118,7 @@ class SparseFeatures:
         """An active feature's value from u ~ U(0, 1]: u, or 2u − 1 for the signed variant."""
         return u.mul_(2).sub_(1) if self.signed else u
 
-    def _dense(self, rows, batch, generator) -> torch.Tensor:
+    def _draw_dense(self, rows, batch, generator) -> torch.Tensor:
         """Rows ``[r, n, batch]`` (feature-major) by the one-draw trick."""
         x = torch.empty(len(rows), self.density.shape[1], batch, device=self.density.device)
         return self._dense_into(x, self.density[rows], generator)
