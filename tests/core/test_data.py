@@ -176,6 +176,26 @@ def test_dense_rows_are_the_one_draw_recipe(signed):
     assert torch.equal(x, want.transpose(1, 2))
 
 
+@pytest.mark.parametrize("signed", [False, True])
+def test_dense_selection_is_exact_at_the_boundary(signed):
+    """The dense path's arithmetic selection (on −u/p, no boolean mask) equals ``where(u <= p, value,
+    0)`` bit for bit (+0 for dropped entries), for uniforms within 40 float32 steps of 1 − p on
+    either side, so for u = p and its float32 neighbours, with p awkward (powers of two, 1, near 1,
+    tiny, random)."""
+    g = torch.Generator().manual_seed(3)
+    ps = torch.cat([torch.tensor([1.0, 0.5, 0.25, 2**-10, 1 - 2**-24, 0.3, 0.1, 1e-4]), torch.rand(24, generator=g)])
+    near = torch.arange(-40, 41, dtype=torch.int32)
+    bits = ((1 - ps).view(torch.int32)[:, None] + near).clamp(min=0)  # float32 steps around 1 − p, none below 0
+    uniform = bits.view(torch.float32).clamp(max=1 - 2**-24)
+    x = uniform[:, None, :].clone()  # [r = 32, n = 1, batch = 81]
+    got = SparseFeatures(ps[:, None], signed)._select(x, ps[:, None])
+    u, p = 1 - uniform[:, None, :], ps[:, None, None]
+    v = u / p
+    want = torch.where(u <= p, 2 * v - 1 if signed else v, torch.zeros(()))
+    assert torch.equal(got.view(torch.int32), want.view(torch.int32))
+    assert 0 < int((want == 0).sum()) < want.numel()  # both sides of the boundary were tried
+
+
 @pytest.mark.parametrize(
     "density",
     [
