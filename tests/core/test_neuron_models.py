@@ -10,7 +10,7 @@ import torch
 from tms.core.data import SparseFeatures
 from tms.core.experiments import Experiment
 from tms.core.models import make_model, weighted_mse
-from tms.core.train import Recipe, make_step, train
+from tms.core.train import Recipe, make_optimizer, make_step, train
 
 INST, N, M, BATCH = 3, 5, 4, 64
 NAMES = ["relu_hidden", "abs_value"]
@@ -110,17 +110,24 @@ def test_one_optimizer_step_matches_autograd(name):
     density = torch.full((INST, N), 0.5)
     features = SparseFeatures(density, signed=model.signed)
     imp = importance()
-    params = {k: v.clone().requires_grad_(True) for k, v in params_for(name).items()}
+    params = {k: v.clone() for k, v in params_for(name).items()}
     ref = {k: v.detach().clone().requires_grad_(True) for k, v in params.items()}
-    opt = torch.optim.AdamW(list(params.values()), lr=recipe.lr, weight_decay=recipe.weight_decay)
-    step = make_step(model, params, opt, features, imp, recipe, torch.Generator().manual_seed(4))
+    step = make_step(
+        model,
+        params,
+        make_optimizer(list(params.values()), recipe),
+        features,
+        imp,
+        recipe,
+        torch.Generator().manual_seed(4),
+    )
     step(0)
     x = features.sample(BATCH, torch.Generator().manual_seed(4))  # the same batch again
     ref_opt = torch.optim.AdamW(list(ref.values()), lr=recipe.lr, weight_decay=recipe.weight_decay)
     weighted_mse(model.forward(ref, x), model.target(x), imp, "mean").sum().backward()
     ref_opt.step()
     for k in params:
-        torch.testing.assert_close(params[k].detach(), ref[k].detach(), rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(params[k], ref[k].detach(), rtol=1e-5, atol=1e-6)
 
 
 def test_abs_value_needs_signed_features():
