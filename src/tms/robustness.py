@@ -31,6 +31,7 @@ import json
 from tms.claims.registry import VERDICTS
 from tms.claims.table import format_value
 from tms.claims.table import headline as table_headline
+from tms.core.running import FINITE_STREAM
 from tms.core.train import TRAINING_STREAM
 from tms.figures import BEYOND, FIGURES, experiments_for
 from tms.variants import DEFAULT, variant_config, variant_settings
@@ -93,8 +94,13 @@ def run_specs(config: dict, figure: str) -> dict[str, dict]:
 
 def spec_hash(config: dict, name: str, figure: str) -> str:
     """The hash of the runs variant ``name`` trains for ``figure`` (and of the trainer's random
-    stream, ``TRAINING_STREAM``, which a change of the sampler or the init bumps)."""
-    return _hash({"stream": TRAINING_STREAM, "runs": run_specs(variant_config(config, name), figure)})
+    stream, ``TRAINING_STREAM``, which a change of the sampler or the init bumps; for a figure of
+    finite-data runs also ``FINITE_STREAM``, which a change of their grouping bumps)."""
+    runs = run_specs(variant_config(config, name), figure)
+    key = {"stream": TRAINING_STREAM, "runs": runs}
+    if any(isinstance(spec, dict) and spec.get("train_set_sizes") for spec in runs.values()):
+        key["finite_stream"] = FINITE_STREAM
+    return _hash(key)
 
 
 def figure_hashes(config: dict) -> dict[str, dict]:

@@ -4,6 +4,7 @@ unit-norm points, full-batch steps against autograd, the set regenerated exactly
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import pytest
@@ -12,7 +13,7 @@ import torch
 from tms.core.data import FiniteFeatures, SparseFeatures, UnitNorm
 from tms.core.experiments import Experiment
 from tms.core.models import make_model, weighted_mse
-from tms.core.running import run_experiment
+from tms.core.running import RUN_OVERHEAD_ENTRIES, finite_runs, run_experiment
 from tms.core.train import Recipe, train
 
 RECIPE = Recipe(steps=30, lr=0.02, eval_samples=500, log_every=10, schedule="cosine", warmup=5)
@@ -140,3 +141,55 @@ def test_point_seed_needs_a_finite_experiment():
         exp.point_seed(0)
     with pytest.raises(ValueError, match="point"):
         _exp().point_seed(2)
+
+
+def test_runs_group_sizes_at_least_cost():
+    """``finite_runs`` equals the cheapest split, by brute force over every split of the points
+    sorted by size into consecutive runs, of Σ (overhead + points × largest size × width)."""
+    g = torch.Generator().manual_seed(0)
+    for trial in range(30):
+        sizes = torch.randint(1, 400, (int(torch.randint(1, 8, (1,), generator=g)),), generator=g).tolist()
+        width = [3, 750, 30_000][trial % 3]
+        order = sorted(range(len(sizes)), key=lambda p: (sizes[p], p))
+
+        def cost(runs, sizes=sizes, width=width):
+            return sum(RUN_OVERHEAD_ENTRIES + len(r) * max(sizes[p] for p in r) * width for r in runs)
+
+        best = min(
+            (
+                [order[a:b] for a, b in zip((0, *cuts), (*cuts, len(order)), strict=True)]
+                for k in range(len(order))
+                for cuts in itertools.combinations(range(1, len(order)), k)
+            ),
+            key=cost,
+        )
+        got = finite_runs(sizes, width)
+        assert sorted(p for r in got for p in r) == list(range(len(sizes)))
+        assert cost(got) == cost(best)
+    assert finite_runs([5, 8, 12, 20, 35, 60, 100, 170, 300, 500], 750)[0] == [0, 1, 2, 3, 4]
+
+
+def test_a_padded_run_trains_each_point_as_alone():
+    """Two sizes in one padded run (the padding weighing nothing) give each point the parameters,
+    loss curve and training loss of training that point alone from its own init (float rounding
+    apart); the test sample is the run's own."""
+    exp = _exp()
+    assert finite_runs([3, 7], exp.replicas * exp.n_features) == [[0, 1]]
+    tensors, meta = run_experiment(exp)
+    assert [r["points"] for r in meta["runs"]] == [[0, 1]]
+    for point in range(2):
+        k = slice(2 * point, 2 * point + 2)
+        data = exp.training_set(point)
+        recipe = dataclasses.replace(exp.recipe, batch_size=data.size)
+        alone = train(
+            exp.network,
+            data,
+            exp.importance(exp.point_instances(point)),
+            exp.n_hidden,
+            recipe,
+            seed=exp.point_seed(point),
+            test_features=exp.test_features(point),
+        )
+        for name in ("W", "b"):
+            torch.testing.assert_close(tensors[name][k], alone.params[name], rtol=1e-4, atol=1e-6)
+        torch.testing.assert_close(tensors["loss_curve"][k], alone.loss_curve, rtol=1e-4, atol=1e-7)

@@ -256,3 +256,37 @@ def test_notebook_init_matches_torch_xavier_on_3d_tensor(inst, paper_std):
 def test_bad_init_raises():
     with pytest.raises(ValueError, match="init"):
         init_weight(1, 5, 2, "kaiming", None)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("name", ["relu_output", "relu_hidden", "abs_value"])
+def test_sample_weights_give_the_unpadded_sets_loss(name, reduction, monkeypatch):
+    """Each instance trains on its own first T_i samples: the batch padded with zeros, weighted 1/T_i
+    on its real samples and 0 on the padding, gives the loss and gradients of the unpadded batch
+    (autograd on forward + weighted_mse, instance by instance), on one chunk and on several."""
+    model = make_model(name)
+    g = torch.Generator().manual_seed(7)
+    params = {
+        k: 0.5 * torch.randn(v.shape, generator=g) for k, v in model.init_params(INST, N, M, "xavier_normal").items()
+    }
+    x = SparseFeatures(torch.full((INST, N), 0.6), signed=model.signed).sample(BATCH, g)
+    sizes = [BATCH, 40, 9]
+    keep = torch.arange(BATCH)[None, :] < torch.tensor(sizes)[:, None]  # [INST, BATCH]
+    padded = x * keep[:, :, None]
+    weight = keep / torch.tensor(sizes)[:, None]
+    imp = importance()
+    for per_chunk in (None, 1):
+        if per_chunk:
+            monkeypatch.setattr("tms.core.models.common.CHUNK_ELEMENTS", per_chunk * N * BATCH)
+        loss, grads = model.loss_and_grads(
+            params, padded.transpose(1, 2).contiguous().transpose(1, 2), imp, reduction, weight=weight
+        )
+        for i, size in enumerate(sizes):
+            one = {k: v[i : i + 1] for k, v in params.items()}
+            xi = x[i : i + 1, :size]
+            leaf = {k: v.clone().requires_grad_(True) for k, v in one.items()}
+            ref = weighted_mse(model.forward(leaf, xi), model.target(xi), imp[i : i + 1], reduction)
+            ref.sum().backward()
+            assert_rel_close(loss[i : i + 1], ref.detach())
+            for k in model.param_names:
+                assert_rel_close(grads[k][i : i + 1], leaf[k].grad)

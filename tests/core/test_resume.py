@@ -109,6 +109,6 @@ def test_a_finite_data_run_skips_its_finished_points(tmp_path):
     straight, _ = run_experiment(exp)
     resumed, meta = run_experiment(exp, resume=tmp_path)
     again, meta = run_experiment(exp, resume=tmp_path)
-    assert [p.get("resumed_at_step") for p in meta["points"]] == [30, 30]
+    assert [r.get("resumed_at_step") for r in meta["runs"]] == [30] * len(meta["runs"])
     for name in straight:
         assert torch.equal(straight[name], resumed[name]) and torch.equal(straight[name], again[name]), name

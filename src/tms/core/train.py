@@ -199,6 +199,7 @@ def make_step(model, params, opt, features, importance, recipe: Recipe, generato
     closed-form gradients, optimizer step. The loss is computed only on logged steps (every
     ``recipe.log_every``, the last and the checkpoints), the only ones that record it."""
     batch = features.batch(recipe.batch_size)
+    weight = getattr(features, "weight", None)  # a padded training set's sample weights
     work: dict = {}
     checkpoints = set(recipe.checkpoint_steps())
 
@@ -208,7 +209,7 @@ def make_step(model, params, opt, features, importance, recipe: Recipe, generato
         x = features.sample(recipe.batch_size, generator, out=batch)
         logged = i % recipe.log_every == 0 or i == recipe.steps - 1 or i in checkpoints
         with torch.no_grad():
-            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction, logged, work)
+            loss, grads = model.loss_and_grads(params, x, importance, recipe.loss_reduction, logged, work, weight)
         opt.step([grads[name] for name in params])
         return loss
 

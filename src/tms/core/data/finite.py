@@ -11,6 +11,8 @@ returned whole by every ``sample`` call (full-batch training). Both keep the tra
 
 from __future__ import annotations
 
+import copy
+
 import torch
 
 from tms.core.validation import check_positive_int
@@ -47,25 +49,45 @@ class FiniteFeatures:
     training step is full-batch); any other batch size is an error.
 
     ``x``: ``[inst, size, n]``, a view of the feature-major ``[inst, n, size]`` tensor ``xt``.
+    ``weight``: ``None``, or for a padded set (``padded``) ``[inst, size]`` each point's share of
+    the loss (``tms.core.models.weighted``).
     """
 
     def __init__(self, source, size: int, generator: torch.Generator | None = None):
         check_positive_int("train_set_size", size)
-        self.source = source
         self.size = size
         self.signed = getattr(source, "signed", False)
         self.xt = source.sample(size, generator).transpose(1, 2).contiguous()
-        self.x = self.xt.transpose(1, 2)
+        self.weight = None
+
+    @classmethod
+    def padded(cls, sets: list[FiniteFeatures]) -> FiniteFeatures:
+        """The instances of ``sets``, in order, as one training set of the largest size: each set
+        padded with zero points that weigh 0, its own T points weighing 1/T, so every instance's
+        loss and gradients are its own set's mean (the loss reduction's batch mean is replaced).
+        Training sets of several sizes then train as one batched run (``tms.core.running``)."""
+        joined = object.__new__(cls)
+        joined.size = max(s.size for s in sets)
+        joined.signed = sets[0].signed
+        joined.xt = torch.cat([torch.nn.functional.pad(s.xt, (0, joined.size - s.size)) for s in sets])
+        points = torch.arange(joined.size, device=sets[0].xt.device)
+        joined.weight = torch.cat(
+            [((points < s.size) / s.size).expand(s.xt.shape[0], -1).to(s.xt.dtype) for s in sets]
+        )
+        return joined
+
+    @property
+    def x(self) -> torch.Tensor:
+        return self.xt.transpose(1, 2)
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.source.shape
+        return tuple(self.xt.shape[:2])
 
-    def to(self, device) -> "FiniteFeatures":
-        moved = object.__new__(FiniteFeatures)
-        moved.source, moved.size, moved.signed = self.source.to(device), self.size, self.signed
+    def to(self, device) -> FiniteFeatures:
+        moved = copy.copy(self)
         moved.xt = self.xt.to(device)
-        moved.x = moved.xt.transpose(1, 2)
+        moved.weight = None if self.weight is None else self.weight.to(device)
         return moved
 
     def batch(self, batch: int) -> None:

@@ -32,12 +32,25 @@ def init_weight(inst: int, n: int, m: int, init: str, generator: torch.Generator
     return torch.randn(inst, n, m, generator=generator) * std
 
 
-def loss_scale(batch: int, n: int, reduction: str) -> float:
+def loss_scale(batch: int, n: int, reduction: str, weight: torch.Tensor | None = None) -> float:
+    """The factor of Σ_batch Σ_feature I (…)² in the loss: 1/(batch n) (``"mean"``) or 1/batch
+    (``"sum"``). With sample ``weight`` (``weighted``) the batch's share is in the weights, so
+    1/n or 1."""
+    if weight is not None:
+        batch = 1
     if reduction == "mean":
         return 1.0 / (batch * n)
     if reduction == "sum":
         return 1.0 / batch
     raise ValueError(f"loss_reduction must be one of {LOSS_REDUCTIONS}; got {reduction!r}")
+
+
+def weighted(t: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """Feature-major ``t [inst, n, batch]`` times each sample's ``weight [inst, batch]``, in place
+    (``t`` itself without weights). A padded training set (``tms.core.data.FiniteFeatures.padded``)
+    weighs its T real points 1/T and its padding 0, so its loss and gradients are those of the
+    unpadded set's mean."""
+    return t if weight is None else t.mul_(weight[:, None, :])
 
 
 def weighted_mse(y: torch.Tensor, target: torch.Tensor, importance: torch.Tensor, reduction: str) -> torch.Tensor:
@@ -60,7 +73,7 @@ class Chunked:
         """Width of the target (and of the importance weights) for n input features."""
         return n
 
-    def loss_and_grads(self, params, x, importance, reduction="mean", need_loss=True, work=None):
+    def loss_and_grads(self, params, x, importance, reduction="mean", need_loss=True, work=None, weight=None):
         """Closed-form per-instance loss ``[inst]`` (``None`` unless ``need_loss``) and the
         gradients of the summed loss (the derivation is in each model's ``_loss_and_grads``).
 
@@ -74,17 +87,21 @@ class Chunked:
 
         ``work``: a dict the caller keeps across calls (the training loop does) to hold the
         ``[chunk, ·, batch]`` intermediates, so each step reuses memory instead of allocating it.
+
+        ``weight``: ``[inst, batch]`` each sample's share of the loss in place of the batch mean
+        (``weighted``); ``None`` for the mean.
         """
         inst, batch, n = x.shape
         size = max(1, CHUNK_ELEMENTS // (n * batch))
         if size >= inst or x.device.type != "cpu":  # a GPU wants few large kernels, not cache-sized ones
-            return self._loss_and_grads(params, x, importance, reduction, need_loss, work)
+            return self._loss_and_grads(params, x, importance, reduction, need_loss, work, weight)
         grads = {name: torch.empty_like(p) for name, p in params.items()}
         losses = []
         for k in range(0, inst, size):
             part = slice(k, k + size)
             chunk = {name: p[part] for name, p in params.items()}
-            loss, g = self._loss_and_grads(chunk, x[part], importance[part], reduction, need_loss, work)
+            part_weight = None if weight is None else weight[part]
+            loss, g = self._loss_and_grads(chunk, x[part], importance[part], reduction, need_loss, work, part_weight)
             losses.append(loss)
             for name in grads:
                 grads[name][part] = g[name]

@@ -53,9 +53,11 @@ class ProductMLP(Chunked):
         h = self.hidden(params, x)
         return (h @ params["W2"][:, :, None]) + params["b2"][:, None, None]
 
-    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work):
+    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work, weight):
         """With pre = xW1 + b1, h = ReLU(pre), r = hW2 + b2 − xy and c = 2·scale·I:
         dL/dW2 = c hᵀr, dL/db2 = c Σ r, a = c r W2ᵀ masked by pre > 0, dL/dW1 = xᵀa, dL/db1 = Σ a."""
+        if weight is not None:
+            raise ValueError(f"{self.name} trains on fresh Gaussian inputs: it takes no sample weights")
         W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
         inst, batch, n = x.shape
         scale = loss_scale(batch, 1, reduction)

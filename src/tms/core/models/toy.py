@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-from tms.core.models.common import Chunked, buffer, init_weight, loss_scale
+from tms.core.models.common import Chunked, buffer, init_weight, loss_scale, weighted
 
 
 class ReLUOutput(Chunked):
@@ -35,7 +35,7 @@ class ReLUOutput(Chunked):
         out = torch.baddbmm(b[:, None, :], torch.bmm(x, W), W.transpose(1, 2))
         return torch.relu(out) if self.relu else out
 
-    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work):
+    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work, weight):
         """With h = xW, out = hWᵀ + b, r = x' − x and g = r where the ReLU is on (0 elsewhere),
         and c = 2 · scale · I the per-feature loss weight:
         dL/db = c ⊙ Σ_batch g and dL/dW = xᵀ(g (c ⊙ W)) + c ⊙ (gᵀh). Folding c into the small
@@ -43,19 +43,20 @@ class ReLUOutput(Chunked):
         W, b = params["W"], params["b"]
         inst, batch, n = x.shape
         xt = x.transpose(1, 2)  # [inst, n, batch]; contiguous for SparseFeatures' samples
-        scale = loss_scale(batch, n, reduction)
+        scale = loss_scale(batch, n, reduction, weight)
         Wt = W.transpose(1, 2)
         ht = torch.bmm(Wt, xt, out=buffer(work, "ht", (inst, W.shape[2], batch), x))
         out = torch.baddbmm(b[:, :, None], W, ht, out=buffer(work, "out", xt.shape, x))
         loss = None
         if need_loss:
             r = (out.clamp(min=0) if self.relu else out) - xt
-            loss = (r * r).sum(2).mul_(importance).sum(1) * scale
+            loss = weighted(r * r, weight).sum(2).mul_(importance).sum(1) * scale
         if self.relu:  # g = x' − x where the ReLU is on, else 0 (ReLU'(0) = 0 as in torch), in two passes
             r = torch.sub(out, xt, out=buffer(work, "r", xt.shape, x))
             g = torch.ops.aten.threshold_backward.grad_input(r, out, 0, grad_input=out)
         else:
             g = out.sub_(xt)
+        g = weighted(g, weight)
         c = (2 * scale) * importance
         grad_b = g.sum(2).mul_(c)
         a = torch.bmm((W * c[:, :, None]).transpose(1, 2), g, out=buffer(work, "a", ht.shape, x))  # (g(c⊙W))ᵀ
@@ -81,21 +82,22 @@ class ReLUHidden(Chunked):
         h = torch.relu(torch.bmm(x, W))  # [inst, batch, m]
         return torch.relu(torch.baddbmm(b[:, None, :], h, W.transpose(1, 2)))
 
-    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work):
+    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work, weight):
         """As ``ReLUOutput`` with the hidden ReLU's mask on the back-propagated a = (c ⊙ W)ᵀg:
         dL/dW = xᵀ(a ⊙ [h > 0])ᵀ + c ⊙ (g hᵀ), dL/db = c ⊙ Σ_batch g (h = ReLU(Wᵀxᵀ) feature-major)."""
         W, b = params["W"], params["b"]
         inst, batch, n = x.shape
         xt = x.transpose(1, 2)
-        scale = loss_scale(batch, n, reduction)
+        scale = loss_scale(batch, n, reduction, weight)
         ht = torch.bmm(W.transpose(1, 2), xt, out=buffer(work, "ht", (inst, W.shape[2], batch), x)).relu_()
         out = torch.baddbmm(b[:, :, None], W, ht, out=buffer(work, "out", xt.shape, x))
         loss = None
         if need_loss:
             r = out.clamp(min=0) - xt
-            loss = (r * r).sum(2).mul_(importance).sum(1) * scale
+            loss = weighted(r * r, weight).sum(2).mul_(importance).sum(1) * scale
         r = torch.sub(out, xt, out=buffer(work, "r", xt.shape, x))
         g = torch.ops.aten.threshold_backward.grad_input(r, out, 0, grad_input=out)
+        g = weighted(g, weight)
         c = (2 * scale) * importance
         grad_b = g.sum(2).mul_(c)
         a = torch.bmm((W * c[:, :, None]).transpose(1, 2), g, out=buffer(work, "a", ht.shape, x))  # dL/dh
@@ -130,22 +132,23 @@ class AbsValue(Chunked):
         h = torch.relu(torch.bmm(x, params["W1"]))
         return torch.relu(torch.baddbmm(params["b"][:, None, :], h, params["W2"].transpose(1, 2)))
 
-    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work):
+    def _loss_and_grads(self, params, x, importance, reduction, need_loss, work, weight):
         """With h = ReLU(W₁ᵀxᵀ), out = W₂h + b, g = out − |x| where the output ReLU is on and
         a = (c ⊙ W₂)ᵀg masked by h > 0: dL/dW₂ = c ⊙ (g hᵀ), dL/db = c ⊙ Σ_batch g,
         dL/dW₁ = xᵀaᵀ (all feature-major, as ``ReLUOutput``)."""
         W1, W2, b = params["W1"], params["W2"], params["b"]
         inst, batch, n = x.shape
         xt = x.transpose(1, 2)
-        scale = loss_scale(batch, n, reduction)
+        scale = loss_scale(batch, n, reduction, weight)
         ht = torch.bmm(W1.transpose(1, 2), xt, out=buffer(work, "ht", (inst, W1.shape[2], batch), x)).relu_()
         out = torch.baddbmm(b[:, :, None], W2, ht, out=buffer(work, "out", xt.shape, x))
         r = torch.abs(xt, out=buffer(work, "r", xt.shape, x)).neg_().add_(out)  # out − |x|
         loss = None
         if need_loss:
             y = out.clamp(min=0).sub_(out).add_(r)  # ReLU(out) − |x|
-            loss = (y * y).sum(2).mul_(importance).sum(1) * scale
+            loss = weighted(y * y, weight).sum(2).mul_(importance).sum(1) * scale
         g = torch.ops.aten.threshold_backward.grad_input(r, out, 0, grad_input=out)
+        g = weighted(g, weight)
         c = (2 * scale) * importance
         grad_b = g.sum(2).mul_(c)
         a = torch.bmm((W2 * c[:, :, None]).transpose(1, 2), g, out=buffer(work, "a", ht.shape, x))
