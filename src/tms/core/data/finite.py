@@ -71,9 +71,7 @@ class FiniteFeatures:
         joined.signed = sets[0].signed
         joined.xt = torch.cat([torch.nn.functional.pad(s.xt, (0, joined.size - s.size)) for s in sets])
         points = torch.arange(joined.size, device=sets[0].xt.device)
-        joined.weight = torch.cat(
-            [((points < s.size) / s.size).expand(s.xt.shape[0], -1).to(s.xt.dtype) for s in sets]
-        )
+        joined.weight = torch.cat([((points < s.size) / s.size).expand(s.xt.shape[0], -1).to(s.xt.dtype) for s in sets])
         return joined
 
     @property
