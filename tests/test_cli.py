@@ -56,3 +56,19 @@ def test_train_plot_check_round_trip(tmp_path, repo, monkeypatch):
     assert {r["id"] for r in rows} == {"C0.1", "C0.2", "C0.3"}
     assert all(r["status"] in ("held", "not held") for r in rows)
     assert out.with_suffix(".md").read_text().startswith("# Replication table")
+
+
+def test_carry_folds_finished_checks_into_the_record(tmp_path, capsys):
+    from tms.core.config import load_config
+    from tms.robustness import reusable
+
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps({"format": 2, "figures": {}, "claims": []}))
+    checks = tmp_path / "study" / "seed1" / "claims"
+    checks.mkdir(parents=True)
+    (checks / "intro.json").write_text(json.dumps([_row("C1.1", "held", True)]))
+    assert main(["carry", "--record", str(record), "--study-dir", str(tmp_path / "study")]) == 0
+    assert "seed1: intro" in capsys.readouterr().out
+    rows = reusable(json.loads(record.read_text()), load_config("config/config.yaml"), "seed1", "intro")
+    assert [(r["id"], r["status"]) for r in rows] == [("C1.1", "held")]
+    assert oct(record.stat().st_mode & 0o777) == "0o644"

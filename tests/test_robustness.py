@@ -12,7 +12,7 @@ import yaml
 from tms.claims.table import add_study, headline
 from tms.claims.table import to_markdown as replication_markdown
 from tms.figures import FIGURES
-from tms.robustness import config_hash, figure_hashes, paper_uses, reusable, study, to_markdown, variants
+from tms.robustness import carry, config_hash, figure_hashes, paper_uses, reusable, study, to_markdown, variants
 
 EXPERIMENT = {
     "model": "relu_output",
@@ -202,6 +202,28 @@ def test_a_record_is_reused_only_for_unchanged_runs():
     assert reusable(record, changed, "xavier", "intro") is None
     assert reusable(record, changed, "seed1", "intro") is not None
     assert reusable({**record, "format": 1}, CONFIG, "xavier", "intro") is None
+
+
+def test_carry_keeps_a_cut_off_study_s_checks_for_the_next_run():
+    old = copy.deepcopy(CONFIG)
+    old["robustness"]["variants"]["xavier"]["recipe"]["lr"] = 0.01  # the record was made on other runs
+    record = study(old, PAPER, claims_by_variant({**SEEDS, "xavier": "not held"}, old))
+    assert reusable(record, CONFIG, "xavier", "intro") is None
+    taken = reusable(record, CONFIG, "seed1", "intro")  # unchanged, so taken from the record again
+    measured = {"xavier": [row("C", "held", 0.9), row("D", "not held")], "seed1": taken}
+    carried = carry(record, CONFIG, measured)
+    assert reusable(carried, CONFIG, "xavier", "intro") == [
+        {"id": "C", "figure": "intro", "status": "held", "measured": 0.9, "from_record": True},
+        {"id": "D", "figure": "intro", "status": "not held", "measured": 0.5, "from_record": True},
+    ]
+    assert reusable(carried, CONFIG, "seed1", "intro") == taken
+    new = next(r for r in carried["claims"] if r["id"] == "D")  # a claim the record never checked
+    assert new["verdict"] == "not in the study"
+    assert new["results"] == {"xavier": {"status": "not held", "measured": 0.5}}
+    assert carried["figures"]["intro"]["hash"] == record["figures"]["intro"]["hash"]  # no row made current
+    assert record["claims"][0]["results"]["xavier"]["status"] == "not held"  # the input is not changed
+    with pytest.raises(ValueError, match="default"):
+        carry(record, CONFIG, {"default": [row("C", "held")]})
 
 
 def test_headline_counts_paper_claims_apart_from_ours():

@@ -7,6 +7,7 @@
     tms bench --json                     # trainer vs the reference loop
     tms bench --account --configs 200x20x20   # where a step's milliseconds go
     tms project --overlay config/paper.yaml   # each experiment's training time, projected
+    tms carry                            # keep a study's finished checks in its record (docs/robustness.md)
     tms saebench my_sae:train            # score your own SAE on the SAE benchmark (docs/sae.md)
 
 Each command's options: ``tms <command> --help``.
@@ -127,6 +128,24 @@ def cmd_project(args) -> int:
     return 0
 
 
+def cmd_carry(args) -> int:
+    from tms.core.io import write_json
+    from tms.robustness import carry
+
+    config = _config(args)
+    path = Path(args.record or config["robustness"]["record"])
+    claims = {}
+    for f in sorted(Path(args.study_dir).glob("*/claims/*.json")):  # <variant>/claims/<figure>.json
+        claims.setdefault(f.parts[-3], []).extend(json.loads(f.read_text()))
+    record = carry(json.loads(path.read_text()), config, claims)
+    write_json(path, record)
+    done = sorted({(n, r["figure"]) for n, rows in claims.items() for r in rows if not r.get("from_record")})
+    print(f"{len(done)} new (variant, figure) checks carried into {path}")
+    for name, figure in done:
+        print(f"  {name}: {figure}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from tms.bench.benchmark import main as bench_main
 
@@ -189,6 +208,16 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--overlay", action="append", default=[], help="config overlay, e.g. config/paper.yaml")
     pr.add_argument("--out", help="also write the JSON here")
     pr.set_defaults(func=cmd_project)
+
+    ca = sub.add_parser(
+        "carry",
+        help="fold the robustness study's claim checks finished so far into its record, so a later run reuses them",
+    )
+    ca.add_argument("--config", help=f"base config (default {DEFAULT_CONFIG})")
+    ca.add_argument("--overlay", action="append", default=[], help=argparse.SUPPRESS)
+    ca.add_argument("--study-dir", default="results/robustness", help="the variants' checks: <variant>/claims/")
+    ca.add_argument("--record", help="the record to update (default: the config's robustness.record)")
+    ca.set_defaults(func=cmd_carry)
 
     b = sub.add_parser("bench", help="ms/step of the trainer vs the reference loop")
     b.add_argument("--json", action="store_true", help="print JSON")

@@ -60,6 +60,17 @@ def variants(config: dict) -> dict[str, dict]:
     return table
 
 
+def targets(config: dict) -> list[str]:
+    """Every variant's claim-check file but the default build's: the study without ``snakemake``'s
+    default target (``python -m tms.robustness`` prints them, for a study run in pieces)."""
+    return [
+        f"results/robustness/{name}/claims/{figure}.json"
+        for name, v in variants(config).items()
+        if name != DEFAULT
+        for figure in v["figures"]
+    ]
+
+
 def config_hash(config: dict) -> str:
     """A short hash of everything in ``config`` that decides a claim (the study section aside)."""
     body = {k: v for k, v in config.items() if k != "robustness"}
@@ -129,6 +140,48 @@ def reusable(record: dict | None, config: dict, name: str, figure: str) -> list[
             res = r["results"][name]
             rows.append({"id": r["id"], "figure": figure, "status": res["status"], "measured": res["measured"]})
     return [{**r, "from_record": True} for r in rows]
+
+
+def carry(record: dict, config: dict, claims: dict[str, list[dict]]) -> dict:
+    """``record`` with the checks measured so far folded in, for a study run in pieces across
+    sessions: ``claims`` maps a variant to the claim rows it has measured (any figures; rows taken
+    from the record itself, ``from_record``, are skipped). Each measured figure gets its rows'
+    status and value under the variant and the variant's current ``spec_hash``, so ``reusable``
+    hands them to the next attempt; everything else of ``record`` is kept as it was. A figure's
+    overall ``hash`` is left as it was (None for a record made in pieces): only ``study`` over
+    every variant makes a row current."""
+    table = variants(config)
+    out = json.loads(json.dumps(record))  # a deep copy
+    rows = {r["id"]: r for r in out["claims"]}
+    for name, measured in claims.items():
+        if name == DEFAULT or name not in table:
+            raise ValueError(f"carry takes the study's variants {sorted(set(table) - {DEFAULT})}; got {name!r}")
+        fresh = [r for r in measured if not r.get("from_record")]
+        for figure in sorted({r["figure"] for r in fresh}):
+            if figure not in table[name]["figures"]:
+                raise ValueError(f"variant {name!r} does not run figure {figure!r}")
+            out["figures"].setdefault(figure, {"hash": None, "variants": {}})["variants"][name] = spec_hash(
+                config, name, figure
+            )
+        for r in fresh:
+            row = rows.get(r["id"])
+            if row is None:  # a claim the record has never checked
+                row = rows[r["id"]] = {
+                    "id": r["id"],
+                    "figure": r["figure"],
+                    "paper_claim": FIGURES[r["figure"]].paper != BEYOND,
+                    "required": r["required"],
+                    "statement": r["statement"],
+                    "status": None,
+                    "results": {},
+                    "seeds": None,
+                    "paper_scale": None,
+                    "verdict": "not in the study",
+                    "verdict_text": "",
+                }
+                out["claims"].append(row)
+            row["results"][name] = {"status": r["status"], "measured": r["measured"]}
+    return out
 
 
 def _changed_recipe(default_spec: dict, variant_spec: dict) -> dict:
@@ -321,3 +374,9 @@ def to_markdown(record: dict, seconds: float | None = None) -> str:
             lines.append(f"- `{n}` ({res['status']}): {_short(res['measured'], 400)}")
         lines.append("")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from tms.core.config import load_config
+
+    print("\n".join(targets(load_config("config/config.yaml"))))

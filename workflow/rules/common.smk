@@ -8,7 +8,7 @@ from pathlib import Path
 import tms
 from tms.figures import FIGURES, experiments_for
 from tms.jobs import SAE_PRIORITY, jobs
-from tms.robustness import reusable, variants
+from tms.robustness import reusable, targets, variants
 from tms.variants import DEFAULT
 
 
@@ -179,11 +179,7 @@ def study_inputs(wildcards):
     """The default build's claim checks, then every variant's."""
     return {
         "default": expand("results/claims/{figure}.json", figure=FIGURES),
-        "claims": [
-            f"results/robustness/{name}/claims/{figure}.json"
-            for name in STUDY
-            for figure in VARIANTS[name]["figures"]
-        ],
+        "claims": targets(config),
         "configs": ["config/config.yaml", "config/paper.yaml"],
         "sources": package_sources("robustness.py"),
     }
