@@ -19,6 +19,8 @@ rule claims_variant:
         "results/logs/robustness/{variant}/claims/{figure}.log",
     benchmark:
         "results/benchmarks/robustness/{variant}/claims/{figure}.tsv"
+    # As soon as a figure's runs are in: a study cut off keeps every check it could make (tms carry).
+    priority: 100
     conda:
         CONDA_ENV
     threads: 1
