@@ -129,10 +129,11 @@ def cmd_project(args) -> int:
 
 
 def cmd_carry(args) -> int:
+    from tms.core.config import load_config
     from tms.core.io import write_json
     from tms.robustness import carry
 
-    config = _config(args)
+    config = load_config(args.config or DEFAULT_CONFIG)
     path = Path(args.record or config["robustness"]["record"])
     claims = {}
     for f in sorted(Path(args.study_dir).glob("*/claims/*.json")):  # <variant>/claims/<figure>.json
@@ -214,7 +215,6 @@ def parser() -> argparse.ArgumentParser:
         help="fold the robustness study's claim checks finished so far into its record, so a later run reuses them",
     )
     ca.add_argument("--config", help=f"base config (default {DEFAULT_CONFIG})")
-    ca.add_argument("--overlay", action="append", default=[], help=argparse.SUPPRESS)
     ca.add_argument("--study-dir", default="results/robustness", help="the variants' checks: <variant>/claims/")
     ca.add_argument("--record", help="the record to update (default: the config's robustness.record)")
     ca.set_defaults(func=cmd_carry)
