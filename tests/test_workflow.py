@@ -268,8 +268,10 @@ def test_quick_replication_report_is_well_formed(quick):
     md = (root / "results" / "replication.md").read_text()
     assert all(i in md for i in ids)
     # the committed study record was made on the default config, not the quick one: the table
-    # carries its seed counts and verdicts and marks every row stale
-    record = {c["id"] for c in json.loads((REPO / "docs" / "robustness.json").read_text())["claims"]}
+    # carries its seed counts and verdicts and marks every row stale (a claim the record holds only
+    # checks of, carried from an unfinished study, has no seed count yet)
+    rows = json.loads((REPO / "docs" / "robustness.json").read_text())["claims"]
+    record = {c["id"] for c in rows if c["seeds"] is not None}
     for claim in claims:
         assert claim["study"] == "stale", claim
         assert (claim["seeds"] is not None) == (claim["id"] in record)
