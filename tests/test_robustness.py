@@ -4,6 +4,7 @@ the headline, the table, and the replication rows."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,11 @@ def test_a_variant_that_trains_the_default_runs_is_not_another_recipe():
     assert claim["results"]["same"]["same_as_default"] and not claim["results"]["xavier"]["same_as_default"]
     assert claim["verdict"] == "not replicated at default scale" and "notebook init" not in claim["verdict_text"]
     assert "held (= default)" in to_markdown(study(config, PAPER, claims))
+
+
+def test_the_docs_state_the_committed_record_s_headline():
+    """README and docs/findings.md give the one headline of the committed study record, word for word."""
+    repo = Path(__file__).parents[1]
+    text = " ".join(headline(json.loads((repo / "docs" / "robustness.json").read_text())["claims"]).split())
+    for doc in ("README.md", "docs/findings.md"):
+        assert text in " ".join((repo / doc).read_text().split()), doc

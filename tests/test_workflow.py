@@ -360,9 +360,21 @@ def test_quick_study_trains_and_checks_a_variant(quick):
     try:
         path.write_text(yaml.safe_dump(config, sort_keys=False))
         rc, out = run("results/robustness.md")
+        assert rc == 0, out[-5000:]
+        # The study's record committed: its check of "long" is taken from it; then a carry that leaves
+        # the record's rows as they were (a newer file, the same rows) checks nothing again.
+        shutil.copy2(root / "results" / "robustness.json", root / "record.json")
+        config["robustness"]["record"] = "record.json"
+        path.write_text(yaml.safe_dump(config, sort_keys=False))
+        rc, reused = run("results/robustness.md")
+        os.utime(root / "record.json")
+        rc_again, again = run("-n", "results/robustness.md")
     finally:
         path.write_text(text)
-    assert rc == 0, out[-5000:]
+    assert rc == 0 and rc_again == 0, (reused + again)[-5000:]
+    log = (root / "results" / "logs" / "robustness" / "long" / "claims" / "intro.log").read_text()
+    assert "from record.json" in log
+    assert not planned(again, "claims_variant"), again[-3000:]
     meta = json.loads((root / "results" / "robustness" / "long" / "runs" / "intro" / "meta.json").read_text())
     assert meta["experiment"]["recipe"]["steps"] == 2 * 200
     record = json.loads((root / "results" / "robustness.json").read_text())

@@ -29,8 +29,7 @@ import hashlib
 import json
 
 from tms.claims.registry import VERDICTS
-from tms.claims.table import format_value
-from tms.claims.table import headline as table_headline
+from tms.claims.table import format_value, headline
 from tms.core.running import FINITE_STREAM
 from tms.core.train import TRAINING_STREAM
 from tms.figures import BEYOND, FIGURES, experiments_for
@@ -211,11 +210,6 @@ def paper_uses(config: dict, paper_config: dict, name: str, figure: str) -> bool
         if any(k != "seed" and paper["recipe"][k] != v for k, v in want.items()):
             return False
     return True
-
-
-def headline(rows: list[dict]) -> str:
-    """One line: the paper's claims and this project's own, each counted by verdict, then seed 0."""
-    return table_headline(rows)
 
 
 def _short(value, limit: int = 90) -> str:

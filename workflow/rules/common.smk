@@ -157,13 +157,17 @@ def _committed_record():
 COMMITTED_RECORD = _committed_record()
 
 
+def reused_checks(wildcards):
+    """The committed record's checks of the figure when they were made on exactly the runs the
+    variant would train now (``tms.robustness.reusable``), else None. A parameter, not the record
+    file as an input: a carry that leaves these rows as they were re-runs nothing."""
+    return reusable(COMMITTED_RECORD, config, wildcards.variant, wildcards.figure)
+
+
 def variant_claim_inputs(wildcards):
-    """The variant's runs of the figure; or, when the committed record checked this figure on
-    exactly the runs the variant would train now, the record alone (nothing is trained again).
-    """
-    record = reusable(COMMITTED_RECORD, config, wildcards.variant, wildcards.figure)
-    if record is not None:
-        return {"record": config["robustness"]["record"]}
+    """The variant's runs of the figure; none when the record's checks are reused."""
+    if reused_checks(wildcards) is not None:
+        return {}
     runs = [
         f"results/robustness/{wildcards.variant}/runs/{e}"
         for e in experiments_for(wildcards.figure)

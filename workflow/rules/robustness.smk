@@ -10,11 +10,13 @@ wildcard_constraints:
 
 rule claims_variant:
     """Check one figure's claims on a study variant's runs (or take them from the committed record
-    when it checked exactly these runs)."""
+    when it checked exactly these runs: params.reused)."""
     input:
         unpack(variant_claim_inputs),
     output:
         "results/robustness/{variant}/claims/{figure}.json",
+    params:
+        reused=reused_checks,
     log:
         "results/logs/robustness/{variant}/claims/{figure}.log",
     benchmark:
