@@ -15,8 +15,6 @@ rule claims_variant:
         unpack(variant_claim_inputs),
     output:
         "results/robustness/{variant}/claims/{figure}.json",
-    params:
-        reused=reused_checks,
     log:
         "results/logs/robustness/{variant}/claims/{figure}.log",
     benchmark:
@@ -28,6 +26,8 @@ rule claims_variant:
     threads: 1
     resources:
         mem_mb=1000,
+    params:
+        reused=reused_checks,
     script:
         "../scripts/claims.py"
 
