@@ -59,6 +59,10 @@ def test_train_plot_check_round_trip(tmp_path, repo, monkeypatch):
 
 
 def test_carry_folds_finished_checks_into_the_record(tmp_path, capsys):
+    """What `tms carry` writes, the workflow reuses: the hashes are those of the config as Snakemake
+    sees it, schema defaults filled in (the SAE benchmark's spec reads one: hierarchy.magnitude)."""
+    from snakemake.utils import validate
+
     from tms.core.config import load_config
     from tms.robustness import reusable
 
@@ -67,8 +71,13 @@ def test_carry_folds_finished_checks_into_the_record(tmp_path, capsys):
     checks = tmp_path / "study" / "seed1" / "claims"
     checks.mkdir(parents=True)
     (checks / "intro.json").write_text(json.dumps([_row("C1.1", "held", True)]))
+    (checks / "sae_benchmark.json").write_text(json.dumps([{**_row("X5.4", "held", False), "figure": "sae_benchmark"}]))
     assert main(["carry", "--record", str(record), "--study-dir", str(tmp_path / "study")]) == 0
     assert "seed1: intro" in capsys.readouterr().out
-    rows = reusable(json.loads(record.read_text()), load_config("config/config.yaml"), "seed1", "intro")
+    workflow = load_config("config/config.yaml")
+    validate(workflow, "workflow/schemas/config.schema.yaml")
+    carried = json.loads(record.read_text())
+    rows = reusable(carried, workflow, "seed1", "intro")
     assert [(r["id"], r["status"]) for r in rows] == [("C1.1", "held")]
+    assert [r["id"] for r in reusable(carried, workflow, "seed1", "sae_benchmark")] == ["X5.4"]
     assert oct(record.stat().st_mode & 0o777) == "0o644"

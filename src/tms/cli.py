@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 
 DEFAULT_CONFIG = "config/config.yaml"
+SCHEMA = "workflow/schemas/config.schema.yaml"
 BUNDLED_SCORES = "results/runs/sae_benchmark/meta.json"  # the bundled SAE kinds' score cards, under "scores"
 
 
@@ -129,11 +130,16 @@ def cmd_project(args) -> int:
 
 
 def cmd_carry(args) -> int:
+    from snakemake.utils import validate
+
     from tms.core.config import load_config
     from tms.core.io import write_json
     from tms.robustness import carry
 
+    # The config as the workflow sees it (the schema's defaults filled in, as the Snakefile does):
+    # the runs' hashes written here must be the ones `reusable` computes inside Snakemake.
     config = load_config(args.config or DEFAULT_CONFIG)
+    validate(config, SCHEMA)
     path = Path(args.record or config["robustness"]["record"])
     claims = {}
     for f in sorted(Path(args.study_dir).glob("*/claims/*.json")):  # <variant>/claims/<figure>.json
