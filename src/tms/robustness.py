@@ -327,7 +327,8 @@ def to_markdown(record: dict, seconds: float | None = None) -> str:
     ]
     if seconds is not None:
         lines.append(
-            f"Training and checking the variants' runs took {seconds / 60:.1f} core-minutes (the sum of their jobs)."
+            f"The variants' jobs run in this checkout (training and checks) took {seconds / 60:.1f} core-minutes; "
+            "checks taken from the committed record are not counted."
         )
     lines += ["", "| variant | changes | figures |", "|---|---|---|"]
     for n, v in table.items():

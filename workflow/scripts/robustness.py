@@ -19,10 +19,13 @@ for path in sm.input.claims:  # results/robustness/<variant>/claims/<figure>.jso
     claims.setdefault(Path(path).parts[-3], []).extend(json.loads(Path(path).read_text()))
 record = study(sm.config, load_config(*sm.input.configs), claims)
 
-# The study's cost: the sum of its variants' job times (Snakemake benchmark files).
+# The study's cost in this checkout: its variants' job times (Snakemake benchmark files of the
+# training, SAE and check jobs: results/benchmarks/<rule>/robustness/<variant>/..., and
+# results/benchmarks/robustness/<variant>/claims/...). Checks taken from the record cost nothing here.
 seconds = 0.0
-for name in record["variants"]:
-    for tsv in Path("results/benchmarks/robustness", name).rglob("*.tsv") if name != DEFAULT else []:
+for tsv in Path("results/benchmarks").rglob("*.tsv"):
+    parts = tsv.relative_to("results/benchmarks").parts
+    if "robustness" in parts[:2] and parts[parts.index("robustness") + 1] in record["variants"]:
         with open(tsv) as f:
             seconds += float(next(csv.DictReader(f, delimiter="\t"))["s"])
 record["job_seconds"] = round(seconds, 1)
