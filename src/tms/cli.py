@@ -29,9 +29,16 @@ BUNDLED_SCORES = "results/runs/sae_benchmark/meta.json"  # the bundled SAE kinds
 
 
 def _config(args) -> dict:
+    """The config as the workflow sees it: ``--config`` with its ``--overlay``s merged, then
+    validated against the schema with its defaults filled in, as the Snakefile does, so the specs
+    trained and the run hashes written here are Snakemake's."""
+    from snakemake.utils import validate
+
     from tms.core.config import load_config
 
-    return load_config(DEFAULT_CONFIG if args.config is None else args.config, *args.overlay)
+    config = load_config(DEFAULT_CONFIG if args.config is None else args.config, *getattr(args, "overlay", []))
+    validate(config, SCHEMA)
+    return config
 
 
 def _runs(figure: str, runs_dir: Path) -> dict:
@@ -130,16 +137,10 @@ def cmd_project(args) -> int:
 
 
 def cmd_carry(args) -> int:
-    from snakemake.utils import validate
-
-    from tms.core.config import load_config
     from tms.core.io import write_json
     from tms.robustness import carry
 
-    # The config as the workflow sees it (the schema's defaults filled in, as the Snakefile does):
-    # the runs' hashes written here must be the ones `reusable` computes inside Snakemake.
-    config = load_config(args.config or DEFAULT_CONFIG)
-    validate(config, SCHEMA)
+    config = _config(args)
     path = Path(args.record or config["robustness"]["record"])
     claims = {}
     for f in sorted(Path(args.study_dir).glob("*/claims/*.json")):  # <variant>/claims/<figure>.json
