@@ -233,7 +233,9 @@ class Experiment:
         self.shard(index)  # validates the index
         return self.seed if self.shards == 1 else derived_seed(self.seed, index)
 
-    def features(self, instances: range | None = None) -> SparseFeatures | CorrelatedFeatures | GaussianInputs:
+    def features(
+        self, instances: range | list[int] | None = None
+    ) -> SparseFeatures | CorrelatedFeatures | GaussianInputs:
         """The data source of every instance, or of ``instances`` only (a shard, a point)."""
         index = list(instances if instances is not None else range(self.n_instances))
         if self.network.data == "gaussian":
@@ -247,7 +249,7 @@ class Experiment:
             return CorrelatedFeatures(density.contiguous(), self.set_size, self.feature_sets)
         return SparseFeatures(density.contiguous(), signed=self.network.signed)  # |x| trains on ±x
 
-    def importance(self, instances: range | None = None) -> torch.Tensor:
+    def importance(self, instances: range | list[int] | None = None) -> torch.Tensor:
         """``[inst, n]``: decay^i, or with ``relative_importance`` 1 for every feature but the last (r);
         of every instance, or of ``instances`` only."""
         index = list(instances if instances is not None else range(self.n_instances))
@@ -270,9 +272,10 @@ class Experiment:
             raise ValueError(f"{self.name}: point must be an integer in [0, {len(self.points)}); got {point!r}")
         return derived_seed(self.seed, point)
 
-    def test_features(self, point: int) -> UnitNorm:
-        """The distribution point ``point`` is tested on: its sparse features, scaled to unit norm."""
-        return UnitNorm(self.features(self.point_instances(point)))
+    def test_features(self, *points: int) -> UnitNorm:
+        """The distribution the instances of ``points`` are tested on (in that order): their sparse
+        features, scaled to unit norm."""
+        return UnitNorm(self.features([i for p in points for i in self.point_instances(p)]))
 
     def training_set(self, point: int) -> FiniteFeatures:
         """Point ``point``'s training set: T points per replica (``[replicas, T, n]`` as ``.x``),

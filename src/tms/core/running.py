@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from tms.core.data import FiniteFeatures, UnitNorm
+from tms.core.data import FiniteFeatures
 from tms.core.experiments import Experiment
 from tms.core.io import SHARED_TENSORS
 from tms.core.train import stream_generator, train
@@ -158,7 +158,7 @@ def run_finite(exp: Experiment, device: str = "cpu", progress: bool = False, res
             device=device,
             params=params,
             progress=progress,
-            test_features=UnitNorm(exp.features(instances)),
+            test_features=exp.test_features(*run),
             **_resume(exp, resume, "points" + "-".join(map(str, run))),
         )
         runs.append({"points": run, "train_size": data.size, "seed": seed})
