@@ -19,8 +19,9 @@ def test_parse_config():
 
 
 def _tsv(path, seconds):
+    """A Snakemake benchmark file: ``seconds`` of wall time, half of it CPU time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"s\th:m:s\tmax_rss\n{seconds}\t0:00:01\t100\n")
+    path.write_text(f"s\th:m:s\tmax_rss\tcpu_time\n{seconds}\t0:00:01\t100\t{seconds / 2}\n")
 
 
 def test_figure_times_sum_a_figures_jobs(tmp_path):
@@ -29,9 +30,10 @@ def test_figure_times_sum_a_figures_jobs(tmp_path):
     _tsv(tmp_path / "claims" / "intro.tsv", 2.0)
     _tsv(tmp_path / "train" / "runs" / "basic_linear.tsv", 10.0)
     report = figure_times(tmp_path)
-    assert report["figures"]["intro"]["seconds"] == 36.0
+    assert report["figures"]["intro"]["seconds"] == 36.0 and report["figures"]["intro"]["cpu_seconds"] == 18.0
     assert math.isnan(report["figures"]["basic_results"]["seconds"])  # missing jobs are not zero
     assert report["total_seconds_all_jobs"] == 46.0 and report["jobs"] == 4
+    assert report["total_cpu_seconds_all_jobs"] == 23.0
 
 
 def test_figure_times_sum_a_sharded_experiments_shards(tmp_path):
@@ -40,7 +42,8 @@ def test_figure_times_sum_a_sharded_experiments_shards(tmp_path):
     _tsv(tmp_path / "train" / "shards" / "privileged_basis_relu_output" / "0.tsv", 5.0)  # a longer name
     _tsv(tmp_path / "figures" / "privileged_basis.tsv", 3.0)
     _tsv(tmp_path / "claims" / "privileged_basis.tsv", 1.0)
-    assert figure_times(tmp_path)["figures"]["privileged_basis"]["seconds"] == 51.0
+    row = figure_times(tmp_path)["figures"]["privileged_basis"]
+    assert row["seconds"] == 51.0 and row["cpu_seconds"] == 25.5
 
 
 def test_peak_memory_is_measured_in_a_fresh_process():

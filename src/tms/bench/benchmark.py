@@ -116,32 +116,45 @@ def bench_config(
 def figure_times(bench_dir) -> dict:
     """Seconds per figure from Snakemake's ``benchmark:`` files under ``bench_dir``
     (``results/benchmarks``): its experiments' training (a sharded one's shards summed), its plot
-    and its claims. An experiment
-    shared by two figures counts in both; ``total`` counts every job once."""
+    and its claims, as wall time (``seconds``) and CPU time (``cpu_seconds``, which jobs sharing
+    the cores inflate far less). An experiment shared by two figures counts in both; the totals
+    count every job once."""
     from pathlib import Path
 
     from tms.figures import FIGURES, experiments_for
 
-    def seconds(path: Path) -> float:
+    def times(path: Path) -> tuple[float, float]:
         if not path.exists():
-            return float("nan")
+            return float("nan"), float("nan")
         header, row = path.read_text().splitlines()[:2]
-        return float(dict(zip(header.split("\t"), row.split("\t"), strict=True))["s"])
+        cells = dict(zip(header.split("\t"), row.split("\t"), strict=True))
+        return float(cells["s"]), float(cells.get("cpu_time", "nan"))
 
-    def training(name: str) -> float:
+    def training(name: str) -> tuple[float, float]:
         """One training job, or the sum of a sharded experiment's shard jobs (tms.jobs' run directories)."""
         shards = sorted((bench_dir / "train" / "shards" / name).glob("*.tsv"))
-        return sum(seconds(p) for p in shards) if shards else seconds(bench_dir / "train" / "runs" / f"{name}.tsv")
+        if not shards:
+            return times(bench_dir / "train" / "runs" / f"{name}.tsv")
+        return tuple(map(sum, zip(*(times(p) for p in shards), strict=True)))
 
     bench_dir = Path(bench_dir)
     rows = {}
     for figure in FIGURES:
         parts = {f"train {e}": training(e) for e in experiments_for(figure)}
-        parts["plot"] = seconds(bench_dir / "figures" / f"{figure}.tsv")
-        parts["claims"] = seconds(bench_dir / "claims" / f"{figure}.tsv")
-        rows[figure] = {"seconds": round(sum(parts.values()), 1), "parts": parts}
-    jobs = sorted(bench_dir.glob("**/*.tsv"))
-    return {"figures": rows, "total_seconds_all_jobs": round(sum(seconds(p) for p in jobs), 1), "jobs": len(jobs)}
+        parts["plot"] = times(bench_dir / "figures" / f"{figure}.tsv")
+        parts["claims"] = times(bench_dir / "claims" / f"{figure}.tsv")
+        rows[figure] = {
+            "seconds": round(sum(s for s, _ in parts.values()), 1),
+            "cpu_seconds": round(sum(c for _, c in parts.values()), 1),
+            "parts": {k: s for k, (s, _) in parts.items()},
+        }
+    jobs = [times(p) for p in sorted(bench_dir.glob("**/*.tsv"))]
+    return {
+        "figures": rows,
+        "total_seconds_all_jobs": round(sum(s for s, _ in jobs), 1),
+        "total_cpu_seconds_all_jobs": round(sum(c for _, c in jobs), 1),
+        "jobs": len(jobs),
+    }
 
 
 def cpu_model() -> str:
@@ -161,8 +174,11 @@ def main(args) -> int:
     if args.figures:
         report = figure_times(args.figures)
         for figure, row in report["figures"].items():
-            print(f"{figure:>22}  {row['seconds']:7.1f} s")
-        print(f"{'all jobs, serial sum':>22}  {report['total_seconds_all_jobs']:7.1f} s ({report['jobs']} jobs)")
+            print(f"{figure:>30}  {row['seconds']:8.1f} s  {row['cpu_seconds']:8.1f} s of CPU")
+        print(
+            f"{'all jobs, serial sum':>30}  {report['total_seconds_all_jobs']:8.1f} s  "
+            f"{report['total_cpu_seconds_all_jobs']:8.1f} s of CPU ({report['jobs']} jobs)"
+        )
         return 0
     configs = args.configs or DEFAULT_CONFIGS
     if args.account:
