@@ -10,7 +10,7 @@ import yaml
 
 from tms.core.config import load_config, merge
 from tms.core.experiments import Experiment
-from tms.jobs import SAE_PRIORITY, SAE_TASKS, TWO_THREADS_FROM, jobs
+from tms.jobs import SAE_PRIORITY, SAE_TASKS, TWO_THREADS_FROM, job_threads, jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,6 +46,11 @@ def test_threads_and_priority_follow_the_size(quick):
         size = exp.n_features * exp.n_hidden * exp.n_instances // exp.shards
         assert job.threads == (2 if size >= TWO_THREADS_FROM else 1), path
         assert job.priority == round(10 * math.log10(size * exp.recipe.steps)) < SAE_PRIORITY, path
+
+
+def test_job_threads_are_at_most_half_the_cores():
+    assert [job_threads(2, cores) for cores in (1, 2, 3, 4, 16)] == [1, 1, 1, 2, 2]
+    assert job_threads(1, 16) == 1 and job_threads(2, None) == 2  # None: a cluster executor's unknown cores
 
 
 def test_sae_runs_read_their_sources(quick):

@@ -112,6 +112,25 @@ def test_paper_config_dry_runs_under_each_profile(profile):
         assert "slurm_account=" in out
 
 
+@pytest.mark.parametrize("cores, threads", [(2, 1), (4, 2)])
+def test_large_runs_take_two_threads_only_from_four_cores(cores, threads):
+    """The paper config's F9 sweep (above TWO_THREADS_FROM) trains on one thread on 2 cores, where a
+    two-thread job would wait behind every one-thread job, and on two from 4 cores (a dry run
+    names a job's threads only when there are more than one)."""
+    rc, out = snakemake(
+        "results/runs/uniform_superposition/meta.json",
+        "-n",
+        "--forceall",
+        "--cores",
+        str(cores),
+        "--configfile",
+        "config/paper.yaml",
+    )
+    assert rc == 0, out[-3000:]
+    (job,) = [j for j in planned(out, "train") if "run=runs/uniform_superposition" in j]
+    assert ("threads: 2\n" in job) == (threads == 2), job
+
+
 @pytest.mark.parametrize(
     "overlay, words",
     [

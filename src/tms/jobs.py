@@ -24,6 +24,17 @@ from tms.variants import variant_config
 # runs larger than any of the default config's take two.
 TWO_THREADS_FROM = 100_000  # n_features x n_hidden x instances per shard
 
+
+def job_threads(threads: int, cores: int | None) -> int:
+    """The threads a training job takes on a machine of ``cores`` (``None``: not known, as under a
+    cluster executor): at most half the cores. On 2 cores a two-thread job waits for both to be
+    free while Snakemake hands every freed core to a waiting one-thread job, so in the paper
+    config's build the two-thread jobs, the largest and first by priority, started only after all
+    the others (docs/speed.md, "The paper config"). One thread and two train the same numbers for
+    these runs, bit for bit (measured on F9 at n = 400, F25 and F5's ReLU model)."""
+    return threads if cores is None else max(1, min(threads, cores // 2))
+
+
 # The sparse autoencoders train on finished runs and are the tail of the longest chain (the F9
 # sweep, then the SAEs): they go before any training job still waiting. Priorities stay small
 # numbers: Snakemake's ILP scheduler found 2**62 "infeasible" and fell back to its greedy one.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import tms
 from tms.figures import FIGURES, experiments_for
-from tms.jobs import SAE_PRIORITY, jobs
+from tms.jobs import SAE_PRIORITY, job_threads, jobs
 from tms.robustness import reusable, targets, variants
 from tms.variants import DEFAULT
 

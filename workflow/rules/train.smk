@@ -18,7 +18,7 @@ rule train:
     priority: lambda wildcards: JOBS.train[wildcards.run].priority
     conda:
         CONDA_ENV
-    threads: lambda wildcards: JOBS.train[wildcards.run].threads
+    threads: lambda wildcards: job_threads(JOBS.train[wildcards.run].threads, workflow.cores)
     resources:
         mem_mb=4000,
         gpu=0,
