@@ -1,12 +1,12 @@
 """The robustness study's record, table and figure from every variant's claim checks."""
 
-import csv
 import json
 import sys
 from pathlib import Path
 
 sys.stderr = sys.stdout = open(snakemake.log[0], "w", buffering=1)  # noqa: F821
 
+from tms.bench.benchmark import benchmark_times  # noqa: E402
 from tms.core.config import load_config  # noqa: E402
 from tms.core.io import atomic_write, write_json  # noqa: E402
 from tms.plots.robustness import plot_robustness  # noqa: E402
@@ -26,8 +26,7 @@ seconds = 0.0
 for tsv in Path("results/benchmarks").rglob("*.tsv"):
     parts = tsv.relative_to("results/benchmarks").parts
     if "robustness" in parts[:2] and parts[parts.index("robustness") + 1] in record["variants"]:
-        with open(tsv) as f:
-            seconds += float(next(csv.DictReader(f, delimiter="\t"))["s"])
+        seconds += benchmark_times(tsv)[0]
 record["job_seconds"] = round(seconds, 1)
 
 write_json(sm.output.json, record)

@@ -113,6 +113,19 @@ def bench_config(
     }
 
 
+def benchmark_times(path) -> tuple[float, float]:
+    """Wall and CPU seconds of one job from its Snakemake ``benchmark:`` file (NaN where the file,
+    or its ``cpu_time`` column, is missing: a missing job is not a free one)."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return float("nan"), float("nan")
+    header, row = path.read_text().splitlines()[:2]
+    cells = dict(zip(header.split("\t"), row.split("\t"), strict=True))
+    return float(cells["s"]), float(cells.get("cpu_time", "nan"))
+
+
 def figure_times(bench_dir) -> dict:
     """Seconds per figure from Snakemake's ``benchmark:`` files under ``bench_dir``
     (``results/benchmarks``): its experiments' training (a sharded one's shards summed), its plot
@@ -123,32 +136,25 @@ def figure_times(bench_dir) -> dict:
 
     from tms.figures import FIGURES, experiments_for
 
-    def times(path: Path) -> tuple[float, float]:
-        if not path.exists():
-            return float("nan"), float("nan")
-        header, row = path.read_text().splitlines()[:2]
-        cells = dict(zip(header.split("\t"), row.split("\t"), strict=True))
-        return float(cells["s"]), float(cells.get("cpu_time", "nan"))
-
     def training(name: str) -> tuple[float, float]:
         """One training job, or the sum of a sharded experiment's shard jobs (tms.jobs' run directories)."""
         shards = sorted((bench_dir / "train" / "shards" / name).glob("*.tsv"))
         if not shards:
-            return times(bench_dir / "train" / "runs" / f"{name}.tsv")
-        return tuple(map(sum, zip(*(times(p) for p in shards), strict=True)))
+            return benchmark_times(bench_dir / "train" / "runs" / f"{name}.tsv")
+        return tuple(map(sum, zip(*(benchmark_times(p) for p in shards), strict=True)))
 
     bench_dir = Path(bench_dir)
     rows = {}
     for figure in FIGURES:
         parts = {f"train {e}": training(e) for e in experiments_for(figure)}
-        parts["plot"] = times(bench_dir / "figures" / f"{figure}.tsv")
-        parts["claims"] = times(bench_dir / "claims" / f"{figure}.tsv")
+        parts["plot"] = benchmark_times(bench_dir / "figures" / f"{figure}.tsv")
+        parts["claims"] = benchmark_times(bench_dir / "claims" / f"{figure}.tsv")
         rows[figure] = {
             "seconds": round(sum(s for s, _ in parts.values()), 1),
             "cpu_seconds": round(sum(c for _, c in parts.values()), 1),
             "parts": {k: s for k, (s, _) in parts.items()},
         }
-    jobs = [times(p) for p in sorted(bench_dir.glob("**/*.tsv"))]
+    jobs = [benchmark_times(p) for p in sorted(bench_dir.glob("**/*.tsv"))]
     return {
         "figures": rows,
         "total_seconds_all_jobs": round(sum(s for s, _ in jobs), 1),
